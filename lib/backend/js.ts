@@ -1,0 +1,55 @@
+/**
+ * The 'js' backend: the scalar TypeScript kernels of lib/kernels on the calling thread. It is the
+ * reference every other backend is tested against, and runs anywhere (no WASM, no workers).
+ */
+import type { Backend } from './backend.js';
+import type { ConvInfo } from '../kernels/conv_info.js';
+import { BackendError } from '../errors.js';
+import { gemm } from '../kernels/gemm.js';
+import { conv2d } from '../kernels/conv2d.js';
+import { conv2dBackpropInput } from '../kernels/conv2d_backprop_input.js';
+import { conv2dBackpropFilter } from '../kernels/conv2d_backprop_filter.js';
+
+/**
+ * Creates a 'js' backend: `threads` = 1, `alloc` = `new Float32Array(length)`, `free` does nothing.
+ * Scratch space (GEMM packing, im2col bands) is module-level and shared by every 'js' backend in
+ * the same thread. After {@link Backend.dispose} every method throws BackendError.
+ */
+export function createJsBackend(): Backend {
+  let disposed = false;
+  const live = (): void => {
+    if (disposed) throw new BackendError("the 'js' backend was disposed; create a new one with createJsBackend()");
+  };
+  return {
+    name: 'js',
+    threads: 1,
+    alloc(length: number): Float32Array {
+      live();
+      return new Float32Array(length);
+    },
+    free(): void {},
+    gemm(
+      transA: boolean, transB: boolean, m: number, n: number, k: number,
+      alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
+      beta: number, c: Float32Array, ldc: number,
+    ): Float32Array {
+      live();
+      return gemm(c, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, ldc);
+    },
+    conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, info: ConvInfo, relu: boolean): Float32Array {
+      live();
+      return conv2d(y, x, w, bias, info, relu);
+    },
+    conv2dBackpropInput(dx: Float32Array, dy: Float32Array, w: Float32Array, info: ConvInfo): Float32Array {
+      live();
+      return conv2dBackpropInput(dx, dy, w, info);
+    },
+    conv2dBackpropFilter(dw: Float32Array, db: Float32Array | null, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+      live();
+      return conv2dBackpropFilter(dw, db, x, dy, info);
+    },
+    dispose(): void {
+      disposed = true;
+    },
+  };
+}
