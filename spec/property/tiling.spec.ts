@@ -4,11 +4,13 @@ import type { Backend } from '../../lib/backend/backend.js';
 import { AbortError, ShapeError, ValueError } from '../../lib/errors.js';
 import { createPlane } from '../../lib/image/image.js';
 import { planTiles, runTiled } from '../../lib/model/tiling.js';
+import { architecture } from '../../lib/model/architectures.js';
 import { GaussianStream, initLayers } from '../../lib/nn/init.js';
 import { Sequential } from '../../lib/nn/sequential.js';
 import { netGeometry } from '../../lib/nn/geometry.js';
 import type { LayerSpec } from '../../lib/weights/types.js';
 import { createNaiveBackend } from '../helpers/naive_backend.js';
+import { createJsBackend } from '../../lib/backend/js.js';
 
 const L = (kh: number, kw: number, cin: number, cout: number, padding: 'valid' | 'same', paddingMode: 'zeros' | 'replicate', relu = true): LayerSpec =>
   ({ kernel: [kh, kw], in: cin, out: cout, padding, paddingMode, activation: relu ? 'relu' : 'linear' });
@@ -61,6 +63,24 @@ export async function checkTilingExact(backend: Backend, runs: number): Promise<
   }
 }
 
+/** Full-width SRCNN layouts (64/32 and 128/64 filters) on a few sizes and tile sizes: the GEMM shapes the models really use. */
+export async function checkTilingRealistic(backend: Backend): Promise<void> {
+  for (const arch of ['9-5-5', '9-1-5', 'keras-9-3-5']) {
+    const n = net(architecture(arch), backend, 3);
+    for (const [w, h, tiles] of [[41, 38, [7, 16, 33]], [29, 50, [5, 13]]] as const) {
+      const p = randomPlane(w, h, w * h);
+      const want = Float32Array.from(n.forward(Float32Array.from(p.data), 1, h, w).data);
+      for (const t of tiles) {
+        const got = await runTiled(n, p, { tileSize: t });
+        for (let i = 0; i < want.length; i++) {
+          if (!Object.is(got.data[i], want[i])) expect.fail(`${arch} ${w}x${h} tile ${t}: value ${i} is ${got.data[i]}, untiled ${want[i]}`);
+        }
+      }
+    }
+    n.dispose();
+  }
+}
+
 describe('model/tiling', () => {
   it('tiles cover the output exactly once and crops stay inside the input', () => {
     fc.assert(fc.property(fc.integer({ min: 13, max: 200 }), fc.integer({ min: 13, max: 200 }), fc.integer({ min: 1, max: 64 }), (w, h, t) => {
@@ -83,6 +103,11 @@ describe('model/tiling', () => {
 
   it('equals the untiled forward pass bit for bit (naive backend, random sizes and odd tile sizes)', async () => {
     await checkTilingExact(createNaiveBackend(), 12);
+  });
+
+  it('equals the untiled forward pass bit for bit (js backend)', async () => {
+    await checkTilingExact(createJsBackend(), 25);
+    await checkTilingRealistic(createJsBackend());
   });
 
   it('reports progress, aborts between tiles with AbortError, and validates input', async () => {

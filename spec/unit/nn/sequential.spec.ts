@@ -6,6 +6,7 @@ import { initLayers, GaussianStream } from '../../../lib/nn/init.js';
 import { netGeometry } from '../../../lib/nn/geometry.js';
 import type { LayerSpec, LayerWeights } from '../../../lib/weights/types.js';
 import { createNaiveBackend } from '../../helpers/naive_backend.js';
+import { createJsBackend } from '../../../lib/backend/js.js';
 import { refForward } from '../../helpers/ref_forward.js';
 
 const spec = (k: number, cin: number, cout: number, padding: 'valid' | 'same', paddingMode: 'zeros' | 'replicate', activation: 'relu' | 'linear'): LayerSpec =>
@@ -41,8 +42,7 @@ function counting(b: Backend): Backend & { allocs: number } {
   return c;
 }
 
-describe('nn/Sequential', () => {
-  const backend = createNaiveBackend();
+for (const [backendName, backend] of [['naive oracle', createNaiveBackend()], ['js', createJsBackend()]] as const) describe(`nn/Sequential (${backendName} backend)`, () => {
 
   it('forward matches a float64 reference (batch 2, mixed padding, even kernel)', () => {
     const layers = randomLayers(SMALL, 1);
@@ -106,7 +106,7 @@ describe('nn/Sequential', () => {
   });
 
   it('reuses its workspace: no allocation in steady state, smaller inputs reuse larger buffers', () => {
-    const cb = counting(createNaiveBackend());
+    const cb = counting(backend);
     const net = new Sequential(randomLayers(SMALL, 3), cb);
     const x = randomInput(2 * 8 * 8, 1);
     net.forward(x, 2, 8, 8, { train: true });
