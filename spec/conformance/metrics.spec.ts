@@ -2,7 +2,7 @@
  * lib/metrics against scikit-image 0.19.3 and a numpy port of Wang's ssim_index.m
  * (fixtures: tools/fixtures/gen_metrics_fixtures.py -> spec/fixtures/metrics/*.json).
  *
- * Tolerances: MSE on uint8 inputs exact; MSE on floats, PSNR and SSIM |diff| <= 1e-9 (relative for
+ * Tolerances: MSE on uint8 inputs (and the uint8 'paper' protocol) exact; MSE on floats, PSNR and SSIM |diff| <= 1e-9 (relative for
  * MSE/PSNR), SSIM maps per value <= 1e-9.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,9 @@ import { expect } from 'chai';
 import { fixturesDir } from '../helpers/paths.js';
 import { ShapeError, ValueError } from '../../lib/errors.js';
 import type { Channels, Image, Plane } from '../../lib/image/image.js';
-import { compareImages, mse, psnr, ssim, ssimWang, type SsimOptions } from '../../lib/metrics/index.js';
+import {
+  compareImages, evaluate, mse, psnr, ssim, ssimWang, type EvalProtocol, type SsimOptions,
+} from '../../lib/metrics/index.js';
 
 interface Enc { dtype: 'uint8' | 'float64'; shape: [number, number, number]; b64: string }
 type Num = number | 'inf' | '-inf';
@@ -122,6 +124,21 @@ describe("metrics conformance: the Keras tutorial's compare_images", () => {
       expectClose(got.psnr, num(e.psnr), 1e-9, 'psnr');
       expect(got.mse).to.equal(e.mse);
       expectClose(got.ssim, e.ssim, 1e-9, 'ssim');
+    });
+  }
+});
+
+describe('metrics conformance: evaluation protocols (numpy ports of demo_SR.m, the tutorial, BasicSR)', () => {
+  interface EvalCase { name: string; protocol: EvalProtocol; scale: number; sr: Enc; hr: Enc; expected: { psnr: Num; ssim: number; mse: number } }
+  const cases = (JSON.parse(readFileSync(join(fixturesDir, 'metrics', 'evaluate.json'), 'utf8')) as { cases: EvalCase[] }).cases;
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = evaluate(decode(c.sr), decode(c.hr), { protocol: c.protocol, scale: c.scale });
+      const e = c.expected;
+      expectClose(got.psnr, num(e.psnr), 1e-9, 'psnr');
+      expectClose(got.ssim, e.ssim, 1e-9, 'ssim');
+      if (c.protocol === 'paper') expect(got.mse).to.equal(e.mse);
+      else expectClose(got.mse, e.mse, 1e-9 * Math.max(1, e.mse), 'mse');
     });
   }
 });
