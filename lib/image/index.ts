@@ -1,0 +1,9 @@
+/**
+ * Image area barrel: types, cropping, colour conversions, OpenCV and MATLAB resizing, degradation.
+ * Other modules of lib/image (codecs) append their exports below.
+ */
+export * from './image.js';
+export * from './crop.js';
+export * from './color.js';
+export { resize, resizeFloat } from './resize/index.js';
+export type { Interpolation } from './resize/index.js';
