@@ -8,8 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { fixturesDir } from '../helpers/paths.js';
+import { fixturesDir, hasShared, sharedDir } from '../helpers/paths.js';
 import { ShapeError, ValueError } from '../../lib/errors.js';
+import { decodeBmp } from '../../lib/image/bmp.js';
+import { crop } from '../../lib/image/crop.js';
 import type { Channels, Image, Plane } from '../../lib/image/image.js';
 import {
   compareImages, evaluate, mse, psnr, ssim, ssimWang, type EvalProtocol, type SsimOptions,
@@ -139,6 +141,50 @@ describe('metrics conformance: evaluation protocols (numpy ports of demo_SR.m, t
       expectClose(got.ssim, e.ssim, 1e-9, 'ssim');
       if (c.protocol === 'paper') expect(got.mse).to.equal(e.mse);
       else expectClose(got.mse, e.mse, 1e-9 * Math.max(1, e.mse), 'mse');
+    });
+  }
+});
+
+(hasShared ? describe : describe.skip)('metrics conformance: real images from ../shared/data (skimage 0.19.3, numpy ports)', () => {
+  interface Scores { psnr: Num; ssim: number; mse: number }
+  interface SharedCase {
+    name: string; path: string; checksum: number;
+    expected: { mse: number; psnr: number; ssim: number; ssimGaussian: number; ssimWang: number; paper: Scores; tutorial: Scores };
+  }
+  /** 2x2 block mean rounded half up, replicated back (the generator's box2). */
+  function box2(x: Image): Image {
+    const { width: W, height: H, channels: C } = x;
+    const out = new Uint8Array(x.data.length);
+    for (let y = 0; y < H; y += 2) {
+      for (let xx = 0; xx < W; xx += 2) {
+        for (let c = 0; c < C; c++) {
+          const at = (yy: number, xc: number): number => (yy * W + xc) * C + c;
+          const v = (x.data[at(y, xx)]! + x.data[at(y, xx + 1)]! + x.data[at(y + 1, xx)]! + x.data[at(y + 1, xx + 1)]! + 2) >> 2;
+          out[at(y, xx)] = out[at(y, xx + 1)] = out[at(y + 1, xx)] = out[at(y + 1, xx + 1)] = v;
+        }
+      }
+    }
+    return { ...x, data: out };
+  }
+  const cases = (JSON.parse(readFileSync(join(fixturesDir, 'metrics', 'shared_images.json'), 'utf8')) as { cases: SharedCase[] }).cases;
+  for (const c of cases) {
+    it(c.name, () => {
+      const im = decodeBmp(new Uint8Array(readFileSync(join(sharedDir, 'data', c.path))), c.path);
+      expect(im.data.reduce((s, v) => s + v, 0), 'pixel checksum (decoder agrees with cv2)').to.equal(c.checksum);
+      const hr = crop(im, 0, 0, im.width - (im.width % 2), im.height - (im.height % 2));
+      const sr = box2(hr);
+      const e = c.expected;
+      expect(mse(hr, sr)).to.equal(e.mse);
+      expectClose(psnr(hr, sr), e.psnr, 1e-9, 'psnr');
+      expectClose(ssim(hr, sr), e.ssim, 1e-9, 'ssim');
+      expectClose(ssim(hr, sr, { gaussianWeights: true }), e.ssimGaussian, 1e-9, 'ssim gaussian');
+      expectClose(ssimWang(hr, sr), e.ssimWang, 1e-9, 'ssimWang');
+      for (const protocol of ['paper', 'tutorial'] as const) {
+        const got = evaluate(sr, protocol === 'paper' ? im : hr, { protocol, scale: 2 });
+        expectClose(got.psnr, num(e[protocol].psnr), 1e-9, `${protocol} psnr`);
+        expectClose(got.ssim, e[protocol].ssim, 1e-9, `${protocol} ssim`);
+        expectClose(got.mse, e[protocol].mse, 1e-9 * e[protocol].mse, `${protocol} mse`);
+      }
     });
   }
 });
