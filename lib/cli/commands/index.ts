@@ -1,0 +1,6 @@
+import type { Command } from '../command.js';
+import { compare } from './compare.js';
+import { upscale } from './upscale.js';
+
+/** Every CLI command, in the order --help lists them. */
+export const COMMANDS: readonly Command[] = [upscale, compare];
