@@ -60,6 +60,21 @@ export function createPlane(width: number, height: number, channels = 1, data?: 
   return { width, height, channels, data: data ?? new Float64Array(n) };
 }
 
+/**
+ * Checks that a value typed as {@link Image} really is one (positive integer size, 1-4 channels,
+ * Uint8Array data of exactly width * height * channels bytes), e.g. before encoding it.
+ * @throws ShapeError naming `what` and the mismatch.
+ */
+export function assertImage(image: Image, what: string): void {
+  if (!(image?.data instanceof Uint8Array)) throw new ShapeError(`${what}: image data must be a Uint8Array`);
+  try {
+    createImage(image.width, image.height, image.channels, image.data);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** True when `x` is an {@link Image} (uint8 data). */
 export function isImage(x: Image | Plane): x is Image {
   return x.data instanceof Uint8Array;
