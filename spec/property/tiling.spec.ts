@@ -11,6 +11,7 @@ import { netGeometry } from '../../lib/nn/geometry.js';
 import type { LayerSpec } from '../../lib/weights/types.js';
 import { createNaiveBackend } from '../helpers/naive_backend.js';
 import { createJsBackend } from '../../lib/backend/js.js';
+import { createBackend } from '../../lib/backend/index.js';
 
 const L = (kh: number, kw: number, cin: number, cout: number, padding: 'valid' | 'same', paddingMode: 'zeros' | 'replicate', relu = true): LayerSpec =>
   ({ kernel: [kh, kw], in: cin, out: cout, padding, paddingMode, activation: relu ? 'relu' : 'linear' });
@@ -67,7 +68,7 @@ export async function checkTilingExact(backend: Backend, runs: number): Promise<
 export async function checkTilingRealistic(backend: Backend): Promise<void> {
   for (const arch of ['9-5-5', '9-1-5', 'keras-9-3-5']) {
     const n = net(architecture(arch), backend, 3);
-    for (const [w, h, tiles] of [[41, 38, [7, 16, 33]], [29, 50, [5, 13]]] as const) {
+    for (const [w, h, tiles] of [[41, 38, [7, 33]], [29, 50, [13]]] as const) {
       const p = randomPlane(w, h, w * h);
       const want = Float32Array.from(n.forward(Float32Array.from(p.data), 1, h, w).data);
       for (const t of tiles) {
@@ -108,6 +109,13 @@ describe('model/tiling', () => {
   it('equals the untiled forward pass bit for bit (js backend)', async () => {
     await checkTilingExact(createJsBackend(), 25);
     await checkTilingRealistic(createJsBackend());
+  });
+
+  it('equals the untiled forward pass bit for bit (auto backend: wasm-simd where supported)', async () => {
+    const b = createBackend({ backend: 'auto' });
+    await checkTilingExact(b, 25);
+    await checkTilingRealistic(b);
+    b.dispose();
   });
 
   it('reports progress, aborts between tiles with AbortError, and validates input', async () => {
