@@ -7,3 +7,7 @@ export * from './crop.js';
 export * from './color.js';
 export { resize, resizeFloat } from './resize/index.js';
 export type { Interpolation } from './resize/index.js';
+export { imresize, imresizeU8 } from './imresize.js';
+export type { ImresizeOptions } from './imresize.js';
+export { degrade, degradePlane } from './degrade.js';
+export type { DegradeInterpolation } from './degrade.js';
