@@ -1,0 +1,504 @@
+/**
+ * The 'wasm-simd' backend: kernels emitted at run time as WebAssembly SIMD128 (lib/wasm/kernels.ts),
+ * running on one WebAssembly.Memory, optionally on several threads sharing it.
+ *
+ * - gemm: BLIS-style. A is packed once per call into MR-row panels (all of it: the kernels' A are
+ *   weights or gradients, a few MB at most); B is packed per chunk of columns and per k block
+ *   (KC) into NR-column panels; the micro-kernel keeps an MR x NR tile in registers.
+ * - conv2d: im2col + GEMM, where im2col never exists as a matrix: the B packing gathers the patch
+ *   elements through offset tables straight from the (padded) image into the NR-column panels of
+ *   one chunk. 'same' padding first copies the input into a padded buffer (zeros or replicate).
+ *   A 1x1 convolution without padding packs the activations like a plain matrix. A single output
+ *   channel (SRCNN's last layer) uses a dot-product kernel over image rows instead of GEMM.
+ * - conv2dBackpropInput: the transposed convolution as a forward convolution of dy (zero-padded by
+ *   k-1) with the flipped, in/out-swapped weights, giving the gradient of the padded input, then
+ *   the padding is folded back (dropped for zeros, added onto the edge pixels for replicate).
+ * - conv2dBackpropFilter: dW = dY * cols^T as one GEMM whose reduction runs over batch x pixels,
+ *   with cols^T gathered by the same B packing; db = row sums of dY.
+ *
+ * Buffers from {@link Backend.alloc} live in the module's memory and are used in place; any other
+ * Float32Array is copied into scratch memory (and outputs copied back).
+ */
+import { BackendError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import type { ConvInfo } from '../kernels/conv_info.js';
+import { WasmHeap } from '../wasm/heap.js';
+import { JobKind, type Job, type ThreadScratch } from '../wasm/jobs.js';
+import { EpilogueFlag, KERNEL_NAMES, buildKernelModule, type KernelExports, type KernelSpec } from '../wasm/kernels.js';
+import { CONTROL_WORDS, WasmThreadPool, type SpawnWasmWorker } from '../wasm/pool.js';
+import { relaxedSimdSupported, sharedMemorySupported, simdSupported, wasmApi, type WasmMemory } from '../wasm/runtime.js';
+import { runChunk } from '../wasm/jobs.js';
+import type { Backend } from './backend.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Threads per kernel call, the caller included. More than 1 needs shared memory and `spawnWorker`.
+   * @defaultValue 1
+   */
+  threads?: number;
+  /** Starts a worker thread (Node: `spawnNodeWasmWorker` from lib/node/wasm_workers.ts). */
+  spawnWorker?: SpawnWasmWorker;
+  /**
+   * Use the relaxed-SIMD fused multiply-add. 'auto' uses it when the runtime validates
+   * `f32x4.relaxed_madd` without flags (not Node 20); `true` throws where it does not validate.
+   * @defaultValue 'auto'
+   */
+  fma?: boolean | 'auto';
+}
+
+/** Register tile: 4 rows x 8 columns (8 accumulators + 4 A splats + 2 B vectors + 1 temp = 15 xmm). */
+const TILE = { mr: 4, nr: 8 } as const;
+/** Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. */
+export const BLOCKING = { kc: 256, mc: 128, nc: 512 } as const;
+/** Pixels a single-output-channel chunk should cover (whole rows). */
+const M1_CHUNK_PIXELS = 4096;
+/** Memory limits in 64 KiB pages (2 GiB maximum keeps every address a positive int32). */
+const INITIAL_PAGES = 256;
+const MAX_PAGES = 32768;
+const MAX_THREADS = 64;
+
+interface Slot {
+  ptr: number;
+  bytes: number;
+  key: string;
+}
+
+function need(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+function checkLength(op: string, what: string, arr: Float32Array, n: number, shape: readonly number[]): void {
+  if (!(arr instanceof Float32Array)) throw new ValueError(`${op}: ${what} must be a Float32Array`);
+  if (arr.length < n) throw new ShapeError(`${op}: ${what} has ${arr.length} elements, ${fmtShape(shape)} needs ${n}`);
+}
+
+function checkDim(op: string, what: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${what} must be an integer >= ${min}, got ${v}`);
+}
+
+function checkFinite(op: string, what: string, v: number): void {
+  if (!Number.isFinite(v)) throw new ValueError(`${op}: ${what} must be finite, got ${v}`);
+}
+
+class WasmSimdBackend implements Backend {
+  readonly name = 'wasm-simd' as const;
+  readonly threads: number;
+  /** The kernel geometry in use (fma = relaxed SIMD). */
+  readonly spec: KernelSpec;
+  private readonly heap: WasmHeap;
+  private readonly kx: KernelExports;
+  private readonly shared: boolean;
+  private readonly pool: WasmThreadPool | null;
+  private readonly mainScratch: ThreadScratch;
+  private readonly slots = new Map<string, Slot>();
+  private disposed = false;
+
+  constructor(opts: WasmBackendOptions) {
+    const api = wasmApi;
+    if (!api || !simdSupported()) throw new BackendError("backend 'wasm-simd' needs WebAssembly SIMD128, which this runtime does not validate");
+    const threads = opts.threads ?? 1;
+    checkDim('createWasmBackend', 'threads', threads, 1);
+    if (threads > MAX_THREADS) throw new ValueError(`createWasmBackend: threads must be <= ${MAX_THREADS}, got ${threads}`);
+    const fmaOpt = opts.fma ?? 'auto';
+    if (fmaOpt === true && !relaxedSimdSupported()) throw new BackendError('fma: true needs relaxed SIMD (f32x4.relaxed_madd), which this runtime does not validate');
+    this.spec = { ...TILE, fma: fmaOpt === 'auto' ? relaxedSimdSupported() : fmaOpt };
+    this.shared = sharedMemorySupported();
+    if (threads > 1 && !this.shared) throw new BackendError(`threads: ${threads} needs a shared WebAssembly.Memory (SharedArrayBuffer), which is unavailable here`);
+    if (threads > 1 && !opts.spawnWorker) {
+      throw new BackendError(`threads: ${threads} needs a spawnWorker (in Node: spawnNodeWasmWorker from srcnn-ts/node)`);
+    }
+    const memory: WasmMemory = new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: this.shared });
+    const module = new api.Module(buildKernelModule(this.spec, { initial: 1, maximum: MAX_PAGES, shared: this.shared }));
+    const inst = new api.Instance(module, { env: { memory } });
+    for (const n of KERNEL_NAMES) {
+      if (typeof inst.exports[n] !== 'function') throw new BackendError(`wasm kernel module lacks export '${n}'`);
+    }
+    this.kx = inst.exports as unknown as KernelExports;
+    this.heap = new WasmHeap(memory, MAX_PAGES);
+    const scratch = (): ThreadScratch => ({
+      bp: this.heap.allocBytes(4 * BLOCKING.kc * BLOCKING.nc, false),
+      tile: this.heap.allocBytes(4 * TILE.mr * TILE.nr, false),
+    });
+    this.mainScratch = scratch();
+    if (threads > 1) {
+      const control = this.heap.allocBytes(4 * CONTROL_WORDS, true);
+      const workerScratch = Array.from({ length: threads - 1 }, scratch);
+      this.pool = new WasmThreadPool(this.kx, memory, module, control, this.mainScratch, workerScratch, opts.spawnWorker!);
+    } else {
+      this.pool = null;
+    }
+    this.threads = threads;
+  }
+
+  alloc(length: number): Float32Array {
+    this.live();
+    checkDim('alloc', 'length', length, 0);
+    if (!this.shared) return new Float32Array(length);
+    const ptr = this.heap.allocBytes(4 * length, true);
+    return this.heap.view(ptr, length);
+  }
+
+  free(buf: Float32Array): void {
+    if (this.disposed || !this.heap.owns(buf)) return;
+    if (this.heap.blockSize(buf.byteOffset) === undefined) {
+      throw new BackendError(`free: this buffer (byte offset ${buf.byteOffset}) did not come from alloc, or was already freed`);
+    }
+    this.heap.freeBytes(buf.byteOffset);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
+    beta: number, c: Float32Array, ldc: number,
+  ): Float32Array {
+    this.live();
+    const op = 'gemm';
+    checkDim(op, 'm', m, 0);
+    checkDim(op, 'n', n, 0);
+    checkDim(op, 'k', k, 0);
+    checkFinite(op, 'alpha', alpha);
+    checkFinite(op, 'beta', beta);
+    const aRows = transA ? k : m;
+    const aCols = transA ? m : k;
+    const bRows = transB ? n : k;
+    const bCols = transB ? k : n;
+    checkDim(op, 'lda', lda, Math.max(1, aCols));
+    checkDim(op, 'ldb', ldb, Math.max(1, bCols));
+    checkDim(op, 'ldc', ldc, Math.max(1, n));
+    const aLen = need(aRows, aCols, lda);
+    const bLen = need(bRows, bCols, ldb);
+    const cLen = need(m, n, ldc);
+    checkLength(op, 'A', a, aLen, [aRows, aCols]);
+    checkLength(op, 'B', b, bLen, [bRows, bCols]);
+    checkLength(op, 'C', c, cLen, [m, n]);
+    if (m === 0 || n === 0) return c;
+    if (k === 0 || alpha === 0) {
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) c[i * ldc + j] = beta === 0 ? 0 : beta * c[i * ldc + j]!;
+      }
+      return c;
+    }
+    const aPtr = this.input('in.a', a, aLen);
+    const bPtr = this.input('in.b', b, bLen);
+    // C is copied in when it is read (beta != 0) or has gaps between rows that the copy-out must keep.
+    const cPtr = beta !== 0 || ldc !== n ? this.input('in.c', c, cLen) : this.outputPtr('in.c', c, cLen);
+    const { mr } = this.spec;
+    const mPad = Math.ceil(m / mr) * mr;
+    const rowOffA = this.table('gemm.rowOffA', m, `${transA}:${lda}:${m}`, (i) => 4 * (transA ? i : i * lda));
+    const kOffA = this.table('gemm.kOffA', k, `${transA}:${lda}:${k}`, (p) => 4 * (transA ? p * lda : p));
+    const kOffB = this.table('gemm.kOffB', k, `${transB}:${ldb}:${k}`, (p) => 4 * (transB ? p : p * ldb));
+    const colOffB = this.table('gemm.colOffB', n, `${transB}:${ldb}:${n}`, (j) => 4 * (transB ? j * ldb : j));
+    const ap = this.packA('gemm.ap', aPtr, rowOffA, m, mPad, kOffA, k);
+    const chunkCols = this.chunkCols(n, 1);
+    this.run({
+      kind: JobKind.gemm, total: Math.ceil(n / chunkCols), ap, mPad, m, k, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      bBase: bPtr, bImgStride: 0, bKOff: kOffB, bColOff: colOffB, n, chunkCols, chunksPerImg: Math.ceil(n / chunkCols),
+      cBase: cPtr, cImgStride: 0, ldc: 4 * ldc, alpha, beta, flags: beta !== 0 ? EpilogueFlag.accumulate : 0, relu: 0, bias: 0,
+    });
+    this.copyOut(c, cPtr, cLen);
+    return c;
+  }
+
+  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, info: ConvInfo, relu: boolean): Float32Array {
+    this.live();
+    const op = 'conv2d';
+    const { batch, inC, inH, inW, outC, outH, outW, kH, kW } = info;
+    const xLen = batch * inC * inH * inW;
+    const wLen = outC * inC * kH * kW;
+    const yLen = batch * outC * outH * outW;
+    checkLength(op, 'x', x, xLen, [batch, inC, inH, inW]);
+    checkLength(op, 'w', w, wLen, [outC, inC, kH, kW]);
+    if (bias !== null) checkLength(op, 'bias', bias, outC, [outC]);
+    checkLength(op, 'y', y, yLen, [batch, outC, outH, outW]);
+    const xPtr = this.input('in.x', x, xLen);
+    const wPtr = this.input('in.w', w, wLen);
+    const biasPtr = bias === null ? null : this.input('in.bias', bias, outC);
+    const yPtr = this.outputPtr('out.y', y, yLen);
+    this.convForward(yPtr, xPtr, wPtr, biasPtr, info, relu);
+    this.copyOut(y, yPtr, yLen);
+    return y;
+  }
+
+  conv2dBackpropInput(dx: Float32Array, dy: Float32Array, w: Float32Array, info: ConvInfo): Float32Array {
+    this.live();
+    const op = 'conv2dBackpropInput';
+    const { batch, inC, inH, inW, outC, outH, outW, kH, kW, padT, padL, padB, padR } = info;
+    const dxLen = batch * inC * inH * inW;
+    const wLen = outC * inC * kH * kW;
+    const dyLen = batch * outC * outH * outW;
+    checkLength(op, 'dx', dx, dxLen, [batch, inC, inH, inW]);
+    checkLength(op, 'dy', dy, dyLen, [batch, outC, outH, outW]);
+    checkLength(op, 'w', w, wLen, [outC, inC, kH, kW]);
+    const dyPtr = this.input('in.dy', dy, dyLen);
+    const wSrc = this.input('in.w', w, wLen);
+    // Flipped, transposed weights: wt[c, o, r, s] = w[o, c, kH-1-r, kW-1-s].
+    const wt = this.slot('bpi.wt', 4 * wLen);
+    const f = this.heap.f32();
+    const ws = wSrc >>> 2;
+    const wd = wt >>> 2;
+    const kk = kH * kW;
+    for (let o = 0; o < outC; o++) {
+      for (let c = 0; c < inC; c++) {
+        const src = ws + (o * inC + c) * kk;
+        const dst = wd + (c * outC + o) * kk;
+        for (let t = 0; t < kk; t++) f[dst + t] = f[src + kk - 1 - t]!;
+      }
+    }
+    const hp = inH + padT + padB;
+    const wp = inW + padL + padR;
+    const padded = padT + padL + padB + padR > 0;
+    const full: ConvInfo = {
+      batch, inC: outC, inH: outH, inW: outW, outC: inC, outH: hp, outW: wp, kH, kW,
+      padT: kH - 1, padL: kW - 1, padB: kH - 1, padR: kW - 1, paddingMode: 'zeros',
+    };
+    const dxPtr = this.outputPtr('out.dx', dx, dxLen);
+    const target = padded ? this.slot('bpi.dxpad', 4 * batch * inC * hp * wp) : dxPtr;
+    this.convForward(target, dyPtr, wt, null, full, false);
+    if (padded) this.foldPadding(dxPtr, target, batch * inC, info);
+    this.copyOut(dx, dxPtr, dxLen);
+    return dx;
+  }
+
+  conv2dBackpropFilter(dw: Float32Array, db: Float32Array | null, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
+    this.live();
+    const op = 'conv2dBackpropFilter';
+    const { batch, inC, inH, inW, outC, outH, outW, kH, kW } = info;
+    const xLen = batch * inC * inH * inW;
+    const wLen = outC * inC * kH * kW;
+    const dyLen = batch * outC * outH * outW;
+    checkLength(op, 'dw', dw, wLen, [outC, inC, kH, kW]);
+    if (db !== null) checkLength(op, 'db', db, outC, [outC]);
+    checkLength(op, 'x', x, xLen, [batch, inC, inH, inW]);
+    checkLength(op, 'dy', dy, dyLen, [batch, outC, outH, outW]);
+    const xPtr = this.input('in.x', x, xLen);
+    const dyPtr = this.input('in.dy', dy, dyLen);
+    const dwPtr = this.outputPtr('out.dw', dw, wLen);
+    const { xp, hp, wp } = this.padInput(xPtr, info);
+    const kConv = inC * kH * kW;
+    const pix = outH * outW;
+    const red = batch * pix;
+    const xImg = 4 * inC * hp * wp;
+    const kOffConv = this.convKOff(inC, kH, kW, hp, wp);
+    // dW[o, j] = sum_t dY[o, t] * cols[j, t], t = (image, pixel): A = dY (outC x red), B = cols^T.
+    const rowOffA = this.table('bpf.rowOffA', outC, `${pix}:${outC}`, (o) => 4 * o * pix);
+    const kOffA = this.table('bpf.kOffA', red, `${batch}:${outC}:${pix}`, (t) => {
+      const img = Math.floor(t / pix);
+      return 4 * (img * outC * pix + (t - img * pix));
+    });
+    const kOffB = this.table('bpf.kOffB', red, `${batch}:${xImg}:${outH}:${outW}:${wp}`, (t) => {
+      const img = Math.floor(t / pix);
+      const n = t - img * pix;
+      const i = Math.floor(n / outW);
+      return img * xImg + 4 * (i * wp + (n - i * outW));
+    });
+    const { mr } = this.spec;
+    const mPad = Math.ceil(outC / mr) * mr;
+    const ap = this.packA('bpf.ap', dyPtr, rowOffA, outC, mPad, kOffA, red);
+    const chunkCols = this.chunkCols(kConv, 1);
+    const chunks = Math.ceil(kConv / chunkCols);
+    this.run({
+      kind: JobKind.gemm, total: chunks, ap, mPad, m: outC, k: red, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      bBase: xp, bImgStride: 0, bKOff: kOffB, bColOff: kOffConv, n: kConv, chunkCols, chunksPerImg: chunks,
+      cBase: dwPtr, cImgStride: 0, ldc: 4 * kConv, alpha: 1, beta: 0, flags: 0, relu: 0, bias: 0,
+    });
+    this.copyOut(dw, dwPtr, wLen);
+    if (db !== null) {
+      for (let o = 0; o < outC; o++) {
+        let s = 0;
+        for (let img = 0; img < batch; img++) s += this.kx.sum(dyPtr + 4 * (img * outC + o) * pix, pix);
+        db[o] = s;
+      }
+    }
+    return dw;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.pool?.dispose();
+    this.disposed = true;
+    this.slots.clear();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private live(): void {
+    if (this.disposed) throw new BackendError("the 'wasm-simd' backend was disposed");
+  }
+
+  /** Runs every chunk of `job`, on the pool when there is one. */
+  private run(job: Job): void {
+    if (this.pool) {
+      this.pool.run(job);
+      return;
+    }
+    for (let i = 0; i < job.total; i++) runChunk(this.kx, job, i, this.mainScratch);
+  }
+
+  /**
+   * Columns per chunk for `images` images of `n` columns: at most NC, a multiple of NR, split
+   * evenly, and with threads at least 4 chunks per thread overall (dynamic scheduling balances them).
+   */
+  private chunkCols(n: number, images: number): number {
+    const { nr } = this.spec;
+    const minChunks = this.threads === 1 ? 1 : Math.ceil((4 * this.threads) / images);
+    const chunks = Math.max(Math.ceil(n / BLOCKING.nc), minChunks);
+    return Math.max(nr, Math.ceil(Math.ceil(n / chunks) / nr) * nr);
+  }
+
+  /** A scratch block of at least `bytes` that persists across calls (grown, never shrunk). */
+  private slot(name: string, bytes: number, key = ''): number {
+    let s = this.slots.get(name);
+    if (!s || s.bytes < bytes) {
+      if (s) this.heap.freeBytes(s.ptr);
+      const size = Math.max(bytes, s ? Math.ceil(s.bytes * 1.25) : 0);
+      s = { ptr: this.heap.allocBytes(size, false), bytes: size, key: '' };
+      this.slots.set(name, s);
+    }
+    if (key !== '') s.key = key;
+    return s.ptr;
+  }
+
+  /** An int32 table `i -> value(i)` of length `n` in scratch, rebuilt only when `key` changes. */
+  private table(name: string, n: number, key: string, value: (i: number) => number): number {
+    const cached = this.slots.get(name);
+    if (cached && cached.key === key && cached.bytes >= 4 * n) return cached.ptr;
+    const ptr = this.slot(name, 4 * n);
+    const t = this.heap.i32();
+    const base = ptr >>> 2;
+    for (let i = 0; i < n; i++) t[base + i] = value(i);
+    this.slots.get(name)!.key = key;
+    return ptr;
+  }
+
+  /** Address of `arr`'s first `len` floats in wasm memory, copying into scratch `name` if needed. */
+  private input(name: string, arr: Float32Array, len: number): number {
+    if (this.heap.owns(arr)) return arr.byteOffset;
+    const ptr = this.slot(name, 4 * Math.max(len, 1));
+    this.heap.f32().set(len === arr.length ? arr : arr.subarray(0, len), ptr >>> 2);
+    return ptr;
+  }
+
+  /** Address to write `arr`'s first `len` floats to: `arr` itself if in wasm memory, else scratch. */
+  private outputPtr(name: string, arr: Float32Array, len: number): number {
+    return this.heap.owns(arr) ? arr.byteOffset : this.slot(name, 4 * Math.max(len, 1));
+  }
+
+  /** Copies `len` floats from `ptr` into `arr` unless `arr` is that memory. */
+  private copyOut(arr: Float32Array, ptr: number, len: number): void {
+    if (this.heap.owns(arr)) return;
+    arr.set(this.heap.f32().subarray(ptr >>> 2, (ptr >>> 2) + len));
+  }
+
+  /** Packs all of A (m rows x k, gathered by the two tables) in KC blocks; returns the packed address. */
+  private packA(name: string, base: number, rowOff: number, m: number, mPad: number, kOff: number, k: number): number {
+    const ap = this.slot(name, 4 * mPad * k);
+    for (let k0 = 0; k0 < k; k0 += BLOCKING.kc) {
+      const kc = Math.min(BLOCKING.kc, k - k0);
+      this.kx.pack_a(ap + 4 * mPad * k0, base, rowOff, m, kOff + 4 * k0, kc);
+    }
+    return ap;
+  }
+
+  /** im2col depth offsets: k = (c, r, s) -> byte offset of x[c, r, s] in a padded hp x wp image. */
+  private convKOff(inC: number, kH: number, kW: number, hp: number, wp: number): number {
+    const kk = kH * kW;
+    return this.table('conv.kOff', inC * kk, `${inC}:${kH}:${kW}:${hp}:${wp}`, (t) => {
+      const c = Math.floor(t / kk);
+      const rs = t - c * kk;
+      const r = Math.floor(rs / kW);
+      return 4 * ((c * hp + r) * wp + (rs - r * kW));
+    });
+  }
+
+  /** The input padded per `info` (the input itself when there is no padding). */
+  private padInput(xPtr: number, info: ConvInfo): { xp: number; hp: number; wp: number } {
+    const { batch, inC, inH, inW, padT, padL, padB, padR } = info;
+    const hp = inH + padT + padB;
+    const wp = inW + padL + padR;
+    if (padT + padL + padB + padR === 0) return { xp: xPtr, hp, wp };
+    const xp = this.slot('conv.xpad', 4 * batch * inC * hp * wp);
+    this.run({
+      kind: JobKind.pad, total: batch * inC, src: xPtr, dst: xp, srcStride: 4 * inH * inW, dstStride: 4 * hp * wp,
+      h: inH, w: inW, padT, padL, padB, padR, replicate: info.paddingMode === 'replicate' ? 1 : 0,
+    });
+    return { xp, hp, wp };
+  }
+
+  /** y = conv(x, w) + bias (ReLU) with all buffers in wasm memory. */
+  private convForward(yPtr: number, xPtr: number, wPtr: number, biasPtr: number | null, info: ConvInfo, relu: boolean): void {
+    const { batch, inC, outC, outH, outW, kH, kW } = info;
+    const { xp, hp, wp } = this.padInput(xPtr, info);
+    const kConv = inC * kH * kW;
+    const pix = outH * outW;
+    const kOff = this.convKOff(inC, kH, kW, hp, wp);
+    const xImg = 4 * inC * hp * wp;
+    if (outC === 1) {
+      const rowsPerChunk = Math.max(1, Math.min(outH, Math.floor(M1_CHUNK_PIXELS / outW)));
+      const chunksPerImg = Math.ceil(outH / rowsPerChunk);
+      this.run({
+        kind: JobKind.convM1, total: batch * chunksPerImg, xBase: xp, xImgStride: xImg, xRowStride: 4 * wp, kOff, kc: kConv,
+        w: wPtr, yBase: yPtr, yImgStride: 4 * pix, outH, outW, rowsPerChunk, chunksPerImg,
+        biasValue: biasPtr === null ? 0 : this.heap.f32()[biasPtr >>> 2]!, relu: relu ? 1 : 0,
+      });
+      return;
+    }
+    const colOff = this.table('conv.colOff', pix, `${outH}:${outW}:${wp}`, (n) => {
+      const i = Math.floor(n / outW);
+      return 4 * (i * wp + (n - i * outW));
+    });
+    const rowOffA = this.table('conv.rowOffA', outC, `${outC}:${kConv}`, (o) => 4 * o * kConv);
+    const kOffA = this.table('conv.kOffA', kConv, `${kConv}`, (p) => 4 * p);
+    const { mr } = this.spec;
+    const mPad = Math.ceil(outC / mr) * mr;
+    const ap = this.packA('conv.ap', wPtr, rowOffA, outC, mPad, kOffA, kConv);
+    const chunkCols = this.chunkCols(pix, batch);
+    const chunksPerImg = Math.ceil(pix / chunkCols);
+    this.run({
+      kind: JobKind.gemm, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      bBase: xp, bImgStride: xImg, bKOff: kOff, bColOff: colOff, n: pix, chunkCols, chunksPerImg,
+      cBase: yPtr, cImgStride: 4 * outC * pix, ldc: 4 * pix, alpha: 1, beta: 0,
+      flags: biasPtr === null ? 0 : EpilogueFlag.bias, relu: relu ? 1 : 0, bias: biasPtr ?? 0,
+    });
+  }
+
+  /**
+   * dx = the padded-input gradient `src` (planes of hp x wp) folded back onto planes of inH x inW:
+   * zero borders are dropped; replicate borders add onto the edge pixel they copied.
+   */
+  private foldPadding(dst: number, src: number, planes: number, info: ConvInfo): void {
+    const { inH, inW, padT, padL, padB, padR } = info;
+    const hp = inH + padT + padB;
+    const wp = inW + padL + padR;
+    const f = this.heap.f32();
+    const replicate = info.paddingMode === 'replicate';
+    for (let pl = 0; pl < planes; pl++) {
+      const s0 = (src >>> 2) + pl * hp * wp;
+      const d0 = (dst >>> 2) + pl * inH * inW;
+      for (let i = 0; i < inH; i++) {
+        const s = s0 + (i + padT) * wp + padL;
+        f.copyWithin(d0 + i * inW, s, s + inW);
+      }
+      if (!replicate) continue;
+      for (let p = 0; p < hp; p++) {
+        const i = Math.min(inH - 1, Math.max(0, p - padT));
+        const interiorRow = p >= padT && p < padT + inH;
+        const srow = s0 + p * wp;
+        const drow = d0 + i * inW;
+        for (let q = 0; q < wp; q++) {
+          if (interiorRow && q === padL) q = padL + inW;
+          if (q >= wp) break;
+          const j = Math.min(inW - 1, Math.max(0, q - padL));
+          f[drow + j] = f[drow + j]! + f[srow + q]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Creates the 'wasm-simd' backend.
+ * @throws BackendError when WebAssembly SIMD is unavailable, or threads > 1 cannot be honoured.
+ */
+export function createWasmBackend(opts: WasmBackendOptions = {}): Backend {
+  return new WasmSimdBackend(opts);
+}

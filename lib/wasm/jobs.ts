@@ -1,0 +1,151 @@
+/**
+ * Jobs: kernel work split into independent chunks that any thread can run (the calling thread or a
+ * worker sharing the memory). A chunk writes a disjoint part of the output and does its whole
+ * reduction itself, so results do not depend on which thread ran which chunk, nor on how many
+ * threads there are (bit-identical to one thread).
+ *
+ * Jobs are flat records of numbers so they can be written into shared memory (see pool.ts). All
+ * pointers/strides are byte addresses/offsets in the wasm memory.
+ */
+import { EpilogueFlag, type KernelExports } from './kernels.js';
+
+export const JobKind = { gemm: 1, convM1: 2, pad: 3 } as const;
+
+/**
+ * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
+ * Chunk = `chunkCols` columns of one image. B columns are gathered through offset tables
+ * (`bColOff`: n entries, `bKOff`: k entries) from `bBase + img*bImgStride`.
+ */
+export interface GemmJob {
+  kind: typeof JobKind.gemm;
+  total: number;
+  /** Packed A: for each k block at k0, mPad*kc floats starting at ap + 4*mPad*k0, MR-row panels. */
+  ap: number;
+  mPad: number;
+  m: number;
+  k: number;
+  kcBlock: number;
+  mcBlock: number;
+  bBase: number;
+  bImgStride: number;
+  bKOff: number;
+  bColOff: number;
+  n: number;
+  chunkCols: number;
+  chunksPerImg: number;
+  cBase: number;
+  cImgStride: number;
+  ldc: number;
+  alpha: number;
+  beta: number;
+  /** Flags of the first k block ({@link EpilogueFlag}.accumulate when beta != 0, .bias). */
+  flags: number;
+  relu: number;
+  bias: number;
+}
+
+/** Single-output-channel convolution: chunk = `rowsPerChunk` output rows of one image. */
+export interface ConvM1Job {
+  kind: typeof JobKind.convM1;
+  total: number;
+  xBase: number;
+  xImgStride: number;
+  xRowStride: number;
+  kOff: number;
+  kc: number;
+  w: number;
+  yBase: number;
+  yImgStride: number;
+  outH: number;
+  outW: number;
+  rowsPerChunk: number;
+  chunksPerImg: number;
+  biasValue: number;
+  relu: number;
+}
+
+/** Border padding of `total` planes (chunk = one plane). */
+export interface PadJob {
+  kind: typeof JobKind.pad;
+  total: number;
+  src: number;
+  dst: number;
+  srcStride: number;
+  dstStride: number;
+  h: number;
+  w: number;
+  padT: number;
+  padL: number;
+  padB: number;
+  padR: number;
+  replicate: number;
+}
+
+export type Job = GemmJob | ConvM1Job | PadJob;
+
+/** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
+export interface ThreadScratch {
+  readonly bp: number;
+  readonly tile: number;
+}
+
+/** Field order of each job kind in shared memory; fields in F32_FIELDS are stored as float32. */
+export const JOB_FIELDS = {
+  [JobKind.gemm]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'bBase', 'bImgStride', 'bKOff', 'bColOff',
+    'n', 'chunkCols', 'chunksPerImg', 'cBase', 'cImgStride', 'ldc', 'alpha', 'beta', 'flags', 'relu', 'bias'],
+  [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
+    'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
+  [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
+} as const;
+export const F32_FIELDS: ReadonlySet<string> = new Set(['alpha', 'beta', 'biasValue']);
+/** Most fields any job has. */
+export const MAX_JOB_FIELDS = Math.max(...Object.values(JOB_FIELDS).map((f) => f.length));
+
+/** Runs chunk `idx` of `job` with the given kernels and scratch. */
+export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: ThreadScratch): void {
+  switch (job.kind) {
+    case JobKind.gemm:
+      gemmChunk(kx, job, idx, scratch);
+      break;
+    case JobKind.convM1:
+      convM1Chunk(kx, job, idx);
+      break;
+    case JobKind.pad:
+      kx.pad_plane(job.dst + idx * job.dstStride, job.src + idx * job.srcStride, job.h, job.w,
+        job.padT, job.padL, job.padB, job.padR, job.replicate);
+      break;
+  }
+}
+
+function gemmChunk(kx: KernelExports, j: GemmJob, idx: number, s: ThreadScratch): void {
+  const img = Math.floor(idx / j.chunksPerImg);
+  const j0 = (idx - img * j.chunksPerImg) * j.chunkCols;
+  const nc = Math.min(j.chunkCols, j.n - j0);
+  const bBase = j.bBase + img * j.bImgStride;
+  const cBase = j.cBase + img * j.cImgStride + 4 * j0;
+  const { m, k, kcBlock, mcBlock, mPad, ldc, alpha } = j;
+  for (let k0 = 0; k0 < k; k0 += kcBlock) {
+    const kc = Math.min(kcBlock, k - k0);
+    kx.pack_b(s.bp, bBase, j.bColOff + 4 * j0, nc, j.bKOff + 4 * k0, kc);
+    const first = k0 === 0;
+    let flags = first ? j.flags : EpilogueFlag.accumulate;
+    if (j.relu && k0 + kc >= k) flags |= EpilogueFlag.relu;
+    const beta = first ? j.beta : 1;
+    for (let i0 = 0; i0 < m; i0 += mcBlock) {
+      const mc = Math.min(mcBlock, m - i0);
+      kx.macro(j.ap + 4 * (mPad * k0 + i0 * kc), s.bp, cBase + i0 * ldc, mc, nc, kc, ldc, alpha, beta, flags,
+        j.bias + 4 * i0, s.tile);
+    }
+  }
+}
+
+function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number): void {
+  const img = Math.floor(idx / j.chunksPerImg);
+  const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
+  const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
+  const x = j.xBase + img * j.xImgStride;
+  const y = j.yBase + img * j.yImgStride;
+  for (let r = r0; r < r1; r++) {
+    kx.conv_m1_row(y + 4 * r * j.outW, x + r * j.xRowStride, j.outW, j.kOff, j.w, j.kc, j.biasValue, j.relu);
+  }
+}
