@@ -1,0 +1,8 @@
+/** The SRCNN pipeline: pre-upscaling, Y through the network, colour recombination. */
+export { srcnn } from './srcnn.js';
+export type {
+  SrcnnModel, SrcnnOptions, UpscaleOptions, RestoreOptions, NetworkRunOptions,
+  WeightsLoader, BackendChoice, ResizeMethod, BorderMode,
+} from './srcnn.js';
+export { splitLuma, mergeLuma } from './luma.js';
+export type { LumaSplit, Rounding } from './luma.js';
