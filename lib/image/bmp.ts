@@ -19,7 +19,7 @@
  * - RLE4/RLE8 and embedded JPEG/PNG are rejected with a DecodeError ("not supported").
  *
  * Encoding writes bottom-up rows: gray -> 8-bit with a 256-entry gray palette; RGB -> 24-bit BI_RGB
- * (BITMAPINFOHEADER, what `cv2.imwrite` writes); RGBA and gray+alpha -> 32-bit BITMAPV4HEADER with
+ * (both byte-identical to `cv2.imwrite`); RGBA and gray+alpha -> 32-bit BITMAPV4HEADER with
  * BI_BITFIELDS masks R 0x00FF0000, G 0x0000FF00, B 0x000000FF, A 0xFF000000 (OpenCV reads it as
  * 4 channels). Gray+alpha therefore decodes back as RGBA with R = G = B.
  */
@@ -307,9 +307,10 @@ export function encodeBmp(image: Image): Uint8Array {
   view.setUint16(26, 1, true); // planes
   view.setUint16(28, bpp, true);
   view.setUint32(30, bpp === 32 ? BI_BITFIELDS : BI_RGB, true);
-  view.setUint32(34, stride * height, true);
-  if (bpp === 8) view.setUint32(46, 256, true); // colours used
+  // Like cv2.imwrite, BI_RGB files leave biSizeImage and biClrUsed (0 = 2^bpp) at 0, so gray and RGB
+  // output is byte-identical to OpenCV's.
   if (bpp === 32) {
+    view.setUint32(34, stride * height, true);
     view.setUint32(54, 0x00ff0000, true);
     view.setUint32(58, 0x0000ff00, true);
     view.setUint32(62, 0x000000ff, true);
