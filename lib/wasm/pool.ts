@@ -95,30 +95,32 @@ function readJob(ctl: Int32Array): Job {
 }
 
 /**
- * Takes and runs chunks of the published job until none are left. `cache` holds the last job read
- * (by generation) so a worker reads each job once.
+ * Takes and runs chunks of the published job until none are left; returns how many it ran.
+ * `cache` holds the last job read (by generation) so a worker reads each job once.
  */
 function drain(ctl: Int32Array, kx: KernelExports, scratch: ThreadScratch,
-  cache: { gen: number; job: Job | null }): void {
+  cache: { gen: number; job: Job | null }): number {
+  let ran = 0;
   for (;;) {
     const ticket = Atomics.add(ctl, TICKET, 1);
     const gen = ticket >>> IDX_BITS;
     const idx = ticket & IDX_MASK;
     const d = Atomics.load(ctl, DESC_GEN);
-    if (d < 0 || (d & GEN_MASK) !== gen) return;
+    if (d < 0 || (d & GEN_MASK) !== gen) return ran;
     if (cache.gen !== d || cache.job === null) {
       const job = readJob(ctl);
-      if (Atomics.load(ctl, DESC_GEN) !== d) return;
+      if (Atomics.load(ctl, DESC_GEN) !== d) return ran;
       cache.gen = d;
       cache.job = job;
     }
     const job = cache.job;
-    if (idx >= job.total) return;
+    if (idx >= job.total) return ran;
     try {
       runChunk(kx, job, idx, scratch);
     } catch {
       Atomics.store(ctl, FAILED, 1);
     }
+    ran++;
     if (Atomics.add(ctl, DONE, 1) + 1 === job.total) Atomics.notify(ctl, DONE);
   }
 }
@@ -149,6 +151,8 @@ export class WasmThreadPool {
   private readonly cache: { gen: number; job: Job | null } = { gen: -1, job: null };
   private gen = 0;
   private disposed = false;
+  /** Counters since creation: jobs run, chunks run, and chunks the calling thread ran itself. */
+  readonly stats = { jobs: 0, chunks: 0, callerChunks: 0 };
   /** Whether this thread may block in Atomics.wait (false on a browser's main thread). */
   private readonly canBlock: boolean;
 
@@ -193,7 +197,10 @@ export class WasmThreadPool {
     Atomics.notify(ctl, GEN);
     this.cache.gen = gen;
     this.cache.job = job;
-    drain(ctl, this.kx, this.scratch, this.cache);
+    const callerChunks = drain(ctl, this.kx, this.scratch, this.cache);
+    this.stats.jobs++;
+    this.stats.chunks += job.total;
+    this.stats.callerChunks += callerChunks;
     for (let d = Atomics.load(ctl, DONE); d < job.total; d = Atomics.load(ctl, DONE)) {
       if (this.canBlock) Atomics.wait(ctl, DONE, d);
     }
