@@ -1,0 +1,87 @@
+/**
+ * Acceptance: the Keras tutorial model (MarkPrecursor `3051crop_weight_200.h5`) reproduces
+ * shared/anchors/quality.md section 7, through `examples/tutorial.ts` (the tutorial protocol) and the
+ * authors' protocol at x2 with shave 6. Values are given to 2 decimals (PSNR) and 4 (SSIM): ours must
+ * round to them (|diff| <= 0.005 / 0.00005).
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBackend } from '../../lib/backend/index.js';
+import { matlabYU8 } from '../../lib/image/color.js';
+import { decodeImage } from '../../lib/image/codec.js';
+import { modcrop } from '../../lib/image/crop.js';
+import { createImage, createPlane } from '../../lib/image/image.js';
+import { imresize } from '../../lib/image/imresize.js';
+import { EVAL_PRESETS, evaluate, type EvalPreset } from '../../lib/metrics/evaluate.js';
+import { srcnn } from '../../lib/pipeline/srcnn.js';
+import { parseKerasH5 } from '../../lib/weights/keras_h5.js';
+import { runTutorial, TUTORIAL_DEFAULTS } from '../../examples/tutorial.js';
+import { hasShared, sharedDir } from '../helpers/paths.js';
+
+const P = 0.005 + 1e-9;
+const S = 0.00005 + 1e-12;
+
+function near(got: number, want: number, tol: number, what: string): void {
+  expect(Math.abs(got - want), `${what}: ${got} vs ${want}`).to.be.at.most(tol);
+}
+
+(hasShared ? describe : describe.skip)('conformance: Keras tutorial model (quality.md section 7)', function () {
+  this.timeout(20 * 60 * 1000);
+  const probe = createBackend({ backend: 'auto' });
+  const fast = probe.name !== 'js';
+  probe.dispose();
+
+  it("tutorial protocol, Set5, tutorial's modcrop: degraded 30.45 / 0.9002, SRCNN 33.70 / 0.9341 (Y only 30.97 -> 34.82)", async () => {
+    const r = await runTutorial({ tutorialModcrop: true });
+    expect(r.images.map((i) => i.name)).to.deep.equal(['baby_GT', 'bird_GT', 'butterfly_GT', 'head_GT', 'woman_GT']);
+    near(r.mean.degraded.psnr, 30.45, P, 'degraded PSNR');
+    near(r.mean.degraded.ssim, 0.9002, S, 'degraded SSIM');
+    near(r.mean.srcnn.psnr, 33.70, P, 'SRCNN PSNR');
+    near(r.mean.srcnn.ssim, 0.9341, S, 'SRCNN SSIM');
+    near(r.mean.degradedY, 30.97, P, 'degraded Y PSNR');
+    near(r.mean.srcnnY, 34.82, P, 'SRCNN Y PSNR');
+  });
+
+  it("tutorial protocol, Set14, tutorial's modcrop: degraded 27.69 / 0.8342, SRCNN 29.78 / 0.8771 (Y only 28.11 -> 30.59)", async function () {
+    if (!fast) this.skip(); // 0.6 TFLOP: only with WASM SIMD
+    const r = await runTutorial({ tutorialModcrop: true, dataDir: join(sharedDir, 'data', 'Set14') });
+    expect(r.images).to.have.length(14);
+    near(r.mean.degraded.psnr, 27.69, P, 'degraded PSNR');
+    near(r.mean.degraded.ssim, 0.8342, S, 'degraded SSIM');
+    near(r.mean.srcnn.psnr, 29.78, P, 'SRCNN PSNR');
+    near(r.mean.srcnn.ssim, 0.8771, S, 'SRCNN SSIM');
+    near(r.mean.degradedY, 28.11, P, 'degraded Y PSNR');
+    near(r.mean.srcnnY, 30.59, P, 'SRCNN Y PSNR');
+  });
+
+  it('authors\' protocol at x2 with shave 6, Set5: bicubic 33.67 / 0.9299, SRCNN 34.45 / 0.9478', async () => {
+    const weights = parseKerasH5(new Uint8Array(readFileSync(TUTORIAL_DEFAULTS.h5Path)), { scale: 2 });
+    const model = srcnn({ weights, backend: 'auto' });
+    const preset: EvalPreset = { ...EVAL_PRESETS.paper, name: 'paper, shave 6', shave: 6 };
+    const names = ['baby_GT', 'bird_GT', 'butterfly_GT', 'head_GT', 'woman_GT'];
+    const mean = { bp: 0, bs: 0, sp: 0, ss: 0 };
+    for (const n of names) {
+      const img = decodeImage(readFileSync(join(sharedDir, 'data', 'Set5', `${n}.bmp`)));
+      const gt = modcrop(createImage(img.width, img.height, 1, matlabYU8(img)), 2);
+      const g01 = createPlane(gt.width, gt.height, 1, Float64Array.from(gt.data, (v) => v / 255));
+      const bic = imresize(imresize(g01, { scale: 0.5 }), { scale: 2 });
+      const out = await model.superResolveY(bic);
+      // The valid network's output is the centre (6 px less per side); shave 6 drops exactly the rest.
+      const bic255 = createPlane(bic.width, bic.height, 1, bic.data.map((v) => v * 255));
+      const sr255 = createPlane(bic.width, bic.height, 1, Float64Array.from(bic255.data));
+      for (let r = 0; r < out.height; r++) for (let c = 0; c < out.width; c++) sr255.data[(r + 6) * bic.width + c + 6] = out.data[r * out.width + c]! * 255;
+      const b = evaluate(bic255, gt, { protocol: preset, scale: 2 });
+      const s = evaluate(sr255, gt, { protocol: preset, scale: 2 });
+      mean.bp += b.psnr / 5;
+      mean.bs += b.ssim / 5;
+      mean.sp += s.psnr / 5;
+      mean.ss += s.ssim / 5;
+    }
+    model.dispose();
+    near(mean.bp, 33.67, P, 'bicubic PSNR');
+    near(mean.bs, 0.9299, S, 'bicubic SSIM');
+    near(mean.sp, 34.45, P, 'SRCNN PSNR');
+    near(mean.ss, 0.9478, S, 'SRCNN SSIM');
+  });
+});
