@@ -212,6 +212,10 @@ export async function runTraining(trainer: Trainer, opts: RunOptions): Promise<R
   };
 
   while (trainer.step < opts.maxSteps && !opts.signal?.aborted) {
+    // Yield to the event loop so that signals, aborts and timers are delivered between steps
+    // (a step takes milliseconds to seconds; one macrotask turn costs ~1 ms at most).
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (opts.signal?.aborted) break;
     const loss = trainer.trainStep();
     lossSum += loss;
     lossN++;
