@@ -115,7 +115,7 @@ function borderIndex(j: number, n: number, border: 'symmetric' | 'replicate'): n
  * Vertical pass: output row `i` (of `rowLen` interleaved values) is `Σ_k w[i,k] · src row idx[i,k]`.
  * Returns `out`; `out` must not alias `src`.
  */
-export function imresizeRows(out: Float64Array, src: Float64Array | Uint8Array, rowLen: number, tab: ImresizeTab): Float64Array {
+export function imresizeRows(out: Float64Array, src: Float64Array, rowLen: number, tab: ImresizeTab): Float64Array {
   const { outLen, taps, idx, w } = tab;
   for (let i = 0; i < outLen; i++) {
     const o = i * rowLen;
@@ -133,19 +133,46 @@ export function imresizeRows(out: Float64Array, src: Float64Array | Uint8Array, 
 }
 
 /**
+ * {@link imresizeRows} on bytes with MATLAB's uint8 rounding of each output, `floor(clamp(x, 0, 255) + 0.5)`:
+ * a clamping store saturates and `(x + 0.5) | 0` truncates, which is the floor for `x + 0.5 >= 0` and
+ * gives `<= 0` otherwise (resampled bytes stay far inside the int32 range). `acc` is a scratch row of
+ * `rowLen` values. Returns `out`; `out` must not alias `src`.
+ */
+export function imresizeRowsU8(out: Uint8Array, src: Uint8Array, rowLen: number, tab: ImresizeTab, acc: Float64Array): Uint8Array {
+  const { outLen, taps, idx, w } = tab;
+  const clamped = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < outLen; i++) {
+    const t0 = i * taps;
+    const s0 = idx[t0]! * rowLen;
+    const w0 = w[t0]!;
+    for (let x = 0; x < rowLen; x++) acc[x] = w0 * src[s0 + x]!;
+    for (let k = 1; k < taps; k++) {
+      const s = idx[t0 + k]! * rowLen;
+      const wk = w[t0 + k]!;
+      for (let x = 0; x < rowLen; x++) acc[x] = acc[x]! + wk * src[s + x]!;
+    }
+    const o = i * rowLen;
+    for (let x = 0; x < rowLen; x++) clamped[o + x] = (acc[x]! + 0.5) | 0;
+  }
+  return out;
+}
+
+/** Source offsets `idx * cn` of a table, for the horizontal passes. */
+function pixelOffsets(tab: ImresizeTab, cn: number): Int32Array {
+  const ofs = new Int32Array(tab.idx.length);
+  for (let i = 0; i < ofs.length; i++) ofs[i] = tab.idx[i]! * cn;
+  return ofs;
+}
+
+/**
  * Horizontal pass over `rows` rows of `inW` pixels with `cn` interleaved channels: output pixel `j` is
  * `Σ_k w[j,k] · src pixel idx[j,k]` per channel. Returns `out`; `out` must not alias `src`.
  */
-export function imresizeCols(
-  out: Float64Array, src: Float64Array | Uint8Array, rows: number, inW: number, cn: number, tab: ImresizeTab,
-): Float64Array {
-  const { outLen, taps, idx, w } = tab;
-  const ofs = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) ofs[i] = idx[i]! * cn;
-  const outRow = outLen * cn;
-  for (let y = 0; y < rows; y++) {
+export function imresizeCols(out: Float64Array, src: Float64Array, rows: number, inW: number, cn: number, tab: ImresizeTab): Float64Array {
+  const { outLen, taps, w } = tab;
+  const ofs = pixelOffsets(tab, cn);
+  for (let y = 0, o = 0; y < rows; y++) {
     const si = y * inW * cn;
-    let o = y * outRow;
     for (let j = 0; j < outLen; j++) {
       const t0 = j * taps;
       for (let c = 0; c < cn; c++) {
@@ -159,11 +186,44 @@ export function imresizeCols(
   return out;
 }
 
-/** MATLAB's uint8 conversion `floor(clamp(x, 0, 255) + 0.5)` of every value; returns `out`. */
-export function roundU8Matlab(out: Uint8Array, src: Float64Array): Uint8Array {
-  for (let i = 0; i < out.length; i++) {
-    const v = src[i]!;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
+/**
+ * {@link imresizeCols} on bytes with MATLAB's uint8 rounding of each output (1 and 3 channels
+ * specialised). Returns `out`; `out` must not alias `src`.
+ */
+export function imresizeColsU8(out: Uint8Array, src: Uint8Array, rows: number, inW: number, cn: number, tab: ImresizeTab): Uint8Array {
+  const { outLen, taps, w } = tab;
+  const ofs = pixelOffsets(tab, cn);
+  const clamped = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
+  for (let y = 0, o = 0; y < rows; y++) {
+    const si = y * inW * cn;
+    if (cn === 3) {
+      for (let j = 0; j < outLen; j++, o += 3) {
+        const t0 = j * taps;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        for (let k = 0; k < taps; k++) {
+          const wk = w[t0 + k]!;
+          const s = si + ofs[t0 + k]!;
+          a0 += wk * src[s]!;
+          a1 += wk * src[s + 1]!;
+          a2 += wk * src[s + 2]!;
+        }
+        clamped[o] = (a0 + 0.5) | 0;
+        clamped[o + 1] = (a1 + 0.5) | 0;
+        clamped[o + 2] = (a2 + 0.5) | 0;
+      }
+    } else {
+      for (let j = 0; j < outLen; j++) {
+        const t0 = j * taps;
+        for (let c = 0; c < cn; c++) {
+          const sc = si + c;
+          let acc = 0;
+          for (let k = 0; k < taps; k++) acc += w[t0 + k]! * src[sc + ofs[t0 + k]!]!;
+          clamped[o++] = (acc + 0.5) | 0;
+        }
+      }
+    }
   }
   return out;
 }
@@ -268,15 +328,14 @@ export function imresizeU8(img: Image, opts: ImresizeOptions): Image {
   checkSource(img, 'imresizeU8');
   const { width: w, height: h, channels: cn } = img;
   const { outW, outH, tabX, tabY, rowsFirst } = plan(w, h, cn, opts, 'imresizeU8');
-  const midW = rowsFirst ? w : outW;
-  const midH = rowsFirst ? outH : h;
-  const midF = new Float64Array(midW * midH * cn);
-  const midU = new Uint8Array(midF.length);
-  const outF = new Float64Array(outW * outH * cn);
-  if (rowsFirst) imresizeRows(midF, img.data, w * cn, tabY);
-  else imresizeCols(midF, img.data, h, w, cn, tabX);
-  roundU8Matlab(midU, midF);
-  if (rowsFirst) imresizeCols(outF, midU, outH, w, cn, tabX);
-  else imresizeRows(outF, midU, outW * cn, tabY);
-  return { width: outW, height: outH, channels: img.channels, data: roundU8Matlab(new Uint8Array(outF.length), outF) };
+  const mid = new Uint8Array((rowsFirst ? w * outH : outW * h) * cn);
+  const out = new Uint8Array(outW * outH * cn);
+  if (rowsFirst) {
+    imresizeRowsU8(mid, img.data, w * cn, tabY, new Float64Array(w * cn));
+    imresizeColsU8(out, mid, outH, w, cn, tabX);
+  } else {
+    imresizeColsU8(mid, img.data, h, w, cn, tabX);
+    imresizeRowsU8(out, mid, outW * cn, tabY, new Float64Array(outW * cn));
+  }
+  return { width: outW, height: outH, channels: img.channels, data: out };
 }
