@@ -101,7 +101,9 @@ export function gemm(
     gemvRow(c, offC, n, k, alpha, a, transA ? lda : 1, offA, b, ldb, offB, transB, beta);
     return c;
   }
-  scaleC(c, offC, ldc, m, n, beta);
+  // beta = 0: the first KC block stores into C (never reading it); otherwise scale C once and
+  // let every block accumulate.
+  if (beta !== 0) scaleC(c, offC, ldc, m, n, beta);
   const kcMax = Math.min(k, KC);
   const needA = Math.min(roundUp(m, MR), MC) * kcMax;
   const needB = kcMax * Math.min(roundUp(n, NR), NC);
@@ -113,6 +115,7 @@ export function gemm(
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
+      const store = beta === 0 && pc === 0;
       if (transB) packBTrans(pb, b, offB + jc * ldb + pc, ldb, kc, nc);
       else packBNormal(pb, b, offB + pc * ldb + jc, ldb, kc, nc);
       for (let ic = 0; ic < m; ic += MC) {
@@ -124,7 +127,7 @@ export function gemm(
           const bPanel = (jr / NR) * kc * NR;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = Math.min(MR, mc - ir);
-            micro4x3(kc, pa, (ir / MR) * kc * MR, pb, bPanel, c, offC + (ic + ir) * ldc + jc + jr, ldc, mr, nr);
+            micro4x3(kc, pa, (ir / MR) * kc * MR, pb, bPanel, c, offC + (ic + ir) * ldc + jc + jr, ldc, mr, nr, store);
           }
         }
       }
@@ -210,14 +213,14 @@ function packBTrans(pb: Float32Array, b: Float32Array, src: number, ldb: number,
 }
 
 /**
- * C(mr x nr) += Apanel(MR x kc) * Bpanel(kc x NR), the 12 accumulators in locals (float64).
- * 4x3 is the fastest shape measured here (6.3-6.4 GFLOP/s at 512^3 against 6.0 for 4x4 and 4.9 for
- * 4x8): V8 has 16 xmm registers, so 12 accumulators + 4 A values + 1 B value do not spill.
- * A full tile is added to C directly; an edge tile goes through {@link edgeTile}.
+ * C(mr x nr) += Apanel(MR x kc) * Bpanel(kc x NR) (or = when `store`), the 12 accumulators in
+ * locals (float64). 4x3 is the fastest shape measured here (6.3-6.4 GFLOP/s at 512^3 against 6.0
+ * for 4x4 and 4.9 for 4x8): V8 has 16 xmm registers, so 12 accumulators + 4 A values + 1 B value
+ * do not spill. A full tile is written to C directly; an edge tile goes through {@link edgeTile}.
  */
 function micro4x3(
   kc: number, pa: Float32Array, ai: number, pb: Float32Array, bi: number,
-  c: Float32Array, ci: number, ldc: number, mr: number, nr: number,
+  c: Float32Array, ci: number, ldc: number, mr: number, nr: number, store: boolean,
 ): void {
   let c00 = 0, c01 = 0, c02 = 0;
   let c10 = 0, c11 = 0, c12 = 0;
@@ -233,14 +236,18 @@ function micro4x3(
     c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
   }
   if (mr === MR && nr === NR) {
-    let r = ci;
-    c[r] += c00; c[r + 1] += c01; c[r + 2] += c02;
-    r += ldc;
-    c[r] += c10; c[r + 1] += c11; c[r + 2] += c12;
-    r += ldc;
-    c[r] += c20; c[r + 1] += c21; c[r + 2] += c22;
-    r += ldc;
-    c[r] += c30; c[r + 1] += c31; c[r + 2] += c32;
+    const r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    if (store) {
+      c[ci] = c00; c[ci + 1] = c01; c[ci + 2] = c02;
+      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12;
+      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22;
+      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32;
+    } else {
+      c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02;
+      c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12;
+      c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22;
+      c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32;
+    }
     return;
   }
   const t = edgeTile;
@@ -250,7 +257,8 @@ function micro4x3(
   t[9] = c30; t[10] = c31; t[11] = c32;
   for (let i = 0; i < mr; i++) {
     const r = ci + i * ldc;
-    for (let j = 0; j < nr; j++) c[r + j] += t[i * NR + j]!;
+    if (store) for (let j = 0; j < nr; j++) c[r + j] = t[i * NR + j]!;
+    else for (let j = 0; j < nr; j++) c[r + j] += t[i * NR + j]!;
   }
 }
 

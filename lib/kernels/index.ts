@@ -5,6 +5,7 @@ export { gemm } from './gemm.js';
 export { im2col } from './im2col.js';
 export { col2im } from './col2im.js';
 export { conv2d } from './conv2d.js';
+export { conv2dDirect } from './conv2d_direct.js';
 export { conv2dBackpropInput } from './conv2d_backprop_input.js';
 export { conv2dBackpropFilter } from './conv2d_backprop_filter.js';
 export { reluBackward } from './relu_backward.js';

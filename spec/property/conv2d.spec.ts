@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { convInfo, type ConvInfo, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
 import { conv2d } from '../../lib/kernels/conv2d.js';
+import { conv2dDirect } from '../../lib/kernels/conv2d_direct.js';
 import { conv2dBackpropInput } from '../../lib/kernels/conv2d_backprop_input.js';
 import { conv2dBackpropFilter } from '../../lib/kernels/conv2d_backprop_filter.js';
 import { im2col } from '../../lib/kernels/im2col.js';
@@ -17,8 +18,8 @@ interface ConvCase {
 const convCase: fc.Arbitrary<ConvCase> = fc
   .record({
     batch: fc.integer({ min: 1, max: 2 }), inC: fc.integer({ min: 1, max: 3 }), outC: fc.integer({ min: 1, max: 5 }),
-    kH: fc.integer({ min: 1, max: 5 }), kW: fc.integer({ min: 1, max: 5 }),
-    inH: fc.integer({ min: 1, max: 10 }), inW: fc.integer({ min: 1, max: 10 }),
+    kH: fc.integer({ min: 1, max: 5 }), kW: fc.integer({ min: 1, max: 11 }),
+    inH: fc.integer({ min: 1, max: 10 }), inW: fc.integer({ min: 1, max: 16 }),
     padding: fc.constantFrom<Padding>('valid', 'same'), mode: fc.constantFrom<PaddingMode>('zeros', 'replicate'),
     relu: fc.boolean(), bias: fc.boolean(), seed: fc.integer({ min: 0, max: 2 ** 30 }),
   })
@@ -49,6 +50,20 @@ describe('conv2d kernels vs naive float64 references (fast-check)', () => {
         const ref = naiveConv2d(x, w, b, info, t.relu);
         const mag = naiveConv2d(abs(x), abs(w), b ? abs(b) : null, info, false);
         expectClose(y, ref, (i) => 1e-5 * Math.sqrt(K) * mag[i]! + 1e-30, `conv2d ${JSON.stringify(t)}`);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('forward, direct kernel (used for outC < 4) on any shape', () => {
+    fc.assert(
+      fc.property(convCase, (t) => {
+        const { info, x, w, b, K } = setup(t);
+        const y = new Float32Array(t.batch * t.outC * info.outH * info.outW).fill(NaN);
+        expect(conv2dDirect(y, x, w, b, info, t.relu)).to.equal(y);
+        const ref = naiveConv2d(x, w, b, info, t.relu);
+        const mag = naiveConv2d(abs(x), abs(w), b ? abs(b) : null, info, false);
+        expectClose(y, ref, (i) => 1e-5 * Math.sqrt(K) * mag[i]! + 1e-30, `conv2dDirect ${JSON.stringify(t)}`);
       }),
       { numRuns: 150 },
     );

@@ -50,25 +50,26 @@ describe('conv2d kernels: out contracts, banding, 1x1 path, errors', () => {
   });
 
   it('splits large layers into several im2col bands and still matches the reference', () => {
-    // K * outW = 4*9*9*100 = 32400 floats per output row: 8 rows per band, 3 bands over 20 rows.
-    const big = convInfo([1, 4, 20, 100], [2, 4, 9, 9], 'same', 'replicate');
+    // K * outW = 4*9*9*100 = 32400 floats per output row: 8 rows per band, 3 bands over 20 rows
+    // (outC = 4 so that conv2d takes the im2col path, not the direct one).
+    const big = convInfo([1, 4, 20, 100], [4, 4, 9, 9], 'same', 'replicate');
     expect(bandRows(big)).to.equal(Math.floor(COL_TILE_FLOATS / 32400));
     expect(bandRows(big)).to.be.below(big.outH);
-    const bx = randomFloat32(4 * 20 * 100, 21), bw = randomFloat32(2 * 4 * 81, 22), bb = randomFloat32(2, 23);
-    const y = conv2d(new Float32Array(2 * 20 * 100), bx, bw, bb, big, true);
+    const bx = randomFloat32(4 * 20 * 100, 21), bw = randomFloat32(4 * 4 * 81, 22), bb = randomFloat32(4, 23);
+    const y = conv2d(new Float32Array(4 * 20 * 100), bx, bw, bb, big, true);
     expectClose(y, naiveConv2d(bx, bw, bb, big, true), rel(324, naiveConv2d(abs(bx), abs(bw), abs(bb), big, false)), 'banded forward');
-    const bdy = randomFloat32(2 * 20 * 100, 24);
+    const bdy = randomFloat32(4 * 20 * 100, 24);
     const dx = conv2dBackpropInput(new Float32Array(bx.length), bdy, bw, big);
-    expectClose(dx, naiveConv2dBackpropInput(bdy, bw, big), rel(162, naiveConv2dBackpropInput(abs(bdy), abs(bw), big)), 'banded dx');
+    expectClose(dx, naiveConv2dBackpropInput(bdy, bw, big), rel(324, naiveConv2dBackpropInput(abs(bdy), abs(bw), big)), 'banded dx');
     const dw = conv2dBackpropFilter(new Float32Array(bw.length), null, bx, bdy, big);
     expectClose(dw, naiveConv2dBackpropFilter(bx, bdy, big).dw, rel(2000, naiveConv2dBackpropFilter(abs(bx), abs(bdy), big).dw), 'banded dw');
   });
 
   it('takes one output row per band when a row alone exceeds the tile (K = 1600, outW = 200)', () => {
-    const wide = convInfo([1, 64, 3, 200], [1, 64, 5, 5], 'same', 'zeros');
+    const wide = convInfo([1, 64, 3, 200], [4, 64, 5, 5], 'same', 'zeros');
     expect(bandRows(wide)).to.equal(1);
-    const wx = randomFloat32(64 * 3 * 200, 31), ww = randomFloat32(64 * 25, 32);
-    const y = conv2d(new Float32Array(3 * 200), wx, ww, null, wide, false);
+    const wx = randomFloat32(64 * 3 * 200, 31), ww = randomFloat32(4 * 64 * 25, 32);
+    const y = conv2d(new Float32Array(4 * 3 * 200), wx, ww, null, wide, false);
     expectClose(y, naiveConv2d(wx, ww, null, wide, false), rel(1600, naiveConv2d(abs(wx), abs(ww), null, wide, false)), 'wide forward');
   });
 
