@@ -31,7 +31,9 @@ export function loadShippedWeights(scale = 3, arch = '9-1-5', dir = SHIPPED_WEIG
   const path = shippedWeightsPath(scale, arch, dir);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    const buf = readFileSync(path);
+    // A plain Uint8Array view: Node Buffers' slice() shares memory, where Uint8Array's copies.
+    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
     let have: string[] = [];
     try {
