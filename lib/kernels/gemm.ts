@@ -42,16 +42,32 @@ function checkDim(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new ShapeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
 }
 
-function checkOperand(name: string, buf: Float32Array, off: number, rows: number, cols: number, ld: number, stored: string): void {
+/**
+ * Checks one operand stored as `rows x cols` (`rowName x colName`, transposed or not) with row
+ * stride `ld` from offset `off`. Messages are built only on failure (no allocation per call).
+ */
+function checkOperand(
+  name: string, buf: Float32Array, off: number, rows: number, cols: number, ld: number,
+  rowName: string, colName: string, trans: boolean,
+): void {
   if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
-    throw new ShapeError(`gemm: ld${name.toLowerCase()} = ${ld} is smaller than the ${cols} columns of ${name} as stored (${stored})`);
+    throw new ShapeError(
+      `gemm: ld${name.toLowerCase()} = ${ld} is smaller than the ${cols} columns of ${name} as stored ` +
+        `(${stored(rowName, colName, rows, cols, trans)})`,
+    );
   }
   if (!Number.isInteger(off) || off < 0) throw new ValueError(`gemm: offset of ${name} must be a non-negative integer, got ${off}`);
   if (rows > 0 && cols > 0 && buf.length < off + (rows - 1) * ld + cols) {
     throw new ShapeError(
-      `gemm: ${name} (${stored}, ld ${ld}, offset ${off}) needs ${off + (rows - 1) * ld + cols} elements, buffer has ${buf.length}`,
+      `gemm: ${name} (${stored(rowName, colName, rows, cols, trans)}, ld ${ld}, offset ${off}) needs ` +
+        `${off + (rows - 1) * ld + cols} elements, buffer has ${buf.length}`,
     );
   }
+}
+
+/** Describes a stored operand for messages, e.g. `k x m = 5 x 3, transposed`. */
+function stored(rowName: string, colName: string, rows: number, cols: number, trans: boolean): string {
+  return `${rowName} x ${colName} = ${rows} x ${cols}${trans ? ', transposed' : ''}`;
 }
 
 /** C(m x n) = beta * C, with beta = 0 writing exact zeros (NaN/Inf in C are ignored). */
@@ -87,11 +103,11 @@ export function gemm(
   checkDim('m', m);
   checkDim('n', n);
   checkDim('k', k);
-  if (transA) checkOperand('A', a, offA, k, m, lda, `k x m = ${k} x ${m}, transposed`);
-  else checkOperand('A', a, offA, m, k, lda, `m x k = ${m} x ${k}`);
-  if (transB) checkOperand('B', b, offB, n, k, ldb, `n x k = ${n} x ${k}, transposed`);
-  else checkOperand('B', b, offB, k, n, ldb, `k x n = ${k} x ${n}`);
-  checkOperand('C', c, offC, m, n, ldc, `m x n = ${m} x ${n}`);
+  if (transA) checkOperand('A', a, offA, k, m, lda, 'k', 'm', true);
+  else checkOperand('A', a, offA, m, k, lda, 'm', 'k', false);
+  if (transB) checkOperand('B', b, offB, n, k, ldb, 'n', 'k', true);
+  else checkOperand('B', b, offB, k, n, ldb, 'k', 'n', false);
+  checkOperand('C', c, offC, m, n, ldc, 'm', 'n', false);
   if (m === 0 || n === 0) return c;
   if (k === 0 || alpha === 0) {
     scaleC(c, offC, ldc, m, n, beta);
