@@ -52,15 +52,18 @@ const TILE = { mr: 4, nr: 8 } as const;
 export const BLOCKING = { kc: 256, mc: 128, nc: 512 } as const;
 /** Pixels a single-output-channel chunk should cover (whole rows). */
 const M1_CHUNK_PIXELS = 4096;
+/** Row width of the single-row GEMM (m = 1) path. */
+const GEMV_ROW = 1024;
 /** Memory limits in 64 KiB pages (2 GiB maximum keeps every address a positive int32). */
 const INITIAL_PAGES = 256;
 const MAX_PAGES = 32768;
 const MAX_THREADS = 64;
+/** Offset tables kept between calls (they depend only on shapes, which repeat). */
+const TABLE_CACHE_BYTES = 32 << 20;
 
 interface Slot {
   ptr: number;
   bytes: number;
-  key: string;
 }
 
 function need(rows: number, cols: number, ld: number): number {
@@ -91,6 +94,9 @@ class WasmSimdBackend implements Backend {
   private readonly pool: WasmThreadPool | null;
   private readonly mainScratch: ThreadScratch;
   private readonly slots = new Map<string, Slot>();
+  /** Offset tables by content key, least recently used first. */
+  private readonly tables = new Map<string, Slot>();
+  private tableBytes = 0;
   private disposed = false;
 
   constructor(opts: WasmBackendOptions) {
@@ -182,12 +188,17 @@ class WasmSimdBackend implements Backend {
     const bPtr = this.input('in.b', b, bLen);
     // C is copied in when it is read (beta != 0) or has gaps between rows that the copy-out must keep.
     const cPtr = beta !== 0 || ldc !== n ? this.input('in.c', c, cLen) : this.outputPtr('in.c', c, cLen);
+    if (m === 1 && !transB && beta === 0) {
+      this.gemmRow(n, k, alpha, aPtr, transA ? lda : 1, bPtr, ldb, cPtr);
+      this.copyOut(c, cPtr, cLen);
+      return c;
+    }
     const { mr } = this.spec;
     const mPad = Math.ceil(m / mr) * mr;
-    const rowOffA = this.table('gemm.rowOffA', m, `${transA}:${lda}:${m}`, (i) => 4 * (transA ? i : i * lda));
-    const kOffA = this.table('gemm.kOffA', k, `${transA}:${lda}:${k}`, (p) => 4 * (transA ? p * lda : p));
-    const kOffB = this.table('gemm.kOffB', k, `${transB}:${ldb}:${k}`, (p) => 4 * (transB ? p : p * ldb));
-    const colOffB = this.table('gemm.colOffB', n, `${transB}:${ldb}:${n}`, (j) => 4 * (transB ? j * ldb : j));
+    const rowOffA = this.linearTable(m, transA ? 1 : lda);
+    const kOffA = this.linearTable(k, transA ? lda : 1);
+    const kOffB = this.linearTable(k, transB ? 1 : ldb);
+    const colOffB = this.linearTable(n, transB ? ldb : 1);
     const ap = this.packA('gemm.ap', aPtr, rowOffA, m, mPad, kOffA, k);
     const chunkCols = this.chunkCols(n, 1);
     this.run({
@@ -280,12 +291,12 @@ class WasmSimdBackend implements Backend {
     const xImg = 4 * inC * hp * wp;
     const kOffConv = this.convKOff(inC, kH, kW, hp, wp);
     // dW[o, j] = sum_t dY[o, t] * cols[j, t], t = (image, pixel): A = dY (outC x red), B = cols^T.
-    const rowOffA = this.table('bpf.rowOffA', outC, `${pix}:${outC}`, (o) => 4 * o * pix);
-    const kOffA = this.table('bpf.kOffA', red, `${batch}:${outC}:${pix}`, (t) => {
+    const rowOffA = this.linearTable(outC, pix);
+    const kOffA = this.table(`bpf.kOffA:${batch}:${outC}:${pix}`, red, (t) => {
       const img = Math.floor(t / pix);
       return 4 * (img * outC * pix + (t - img * pix));
     });
-    const kOffB = this.table('bpf.kOffB', red, `${batch}:${xImg}:${outH}:${outW}:${wp}`, (t) => {
+    const kOffB = this.table(`bpf.kOffB:${batch}:${xImg}:${outH}:${outW}:${wp}`, red, (t) => {
       const img = Math.floor(t / pix);
       const n = t - img * pix;
       const i = Math.floor(n / outW);
@@ -317,12 +328,15 @@ class WasmSimdBackend implements Backend {
     this.pool?.dispose();
     this.disposed = true;
     this.slots.clear();
+    this.tables.clear();
   }
 
   // ---- internals -------------------------------------------------------------------------------
 
+  /** Throws after dispose; otherwise trims the table cache (no table is in use between calls). */
   private live(): void {
     if (this.disposed) throw new BackendError("the 'wasm-simd' backend was disposed");
+    this.trimTables();
   }
 
   /** Runs every chunk of `job`, on the pool when there is one. */
@@ -346,28 +360,51 @@ class WasmSimdBackend implements Backend {
   }
 
   /** A scratch block of at least `bytes` that persists across calls (grown, never shrunk). */
-  private slot(name: string, bytes: number, key = ''): number {
+  private slot(name: string, bytes: number): number {
     let s = this.slots.get(name);
     if (!s || s.bytes < bytes) {
       if (s) this.heap.freeBytes(s.ptr);
       const size = Math.max(bytes, s ? Math.ceil(s.bytes * 1.25) : 0);
-      s = { ptr: this.heap.allocBytes(size, false), bytes: size, key: '' };
+      s = { ptr: this.heap.allocBytes(size, false), bytes: size };
       this.slots.set(name, s);
     }
-    if (key !== '') s.key = key;
     return s.ptr;
   }
 
-  /** An int32 table `i -> value(i)` of length `n` in scratch, rebuilt only when `key` changes. */
-  private table(name: string, n: number, key: string, value: (i: number) => number): number {
-    const cached = this.slots.get(name);
-    if (cached && cached.key === key && cached.bytes >= 4 * n) return cached.ptr;
-    const ptr = this.slot(name, 4 * n);
+  /**
+   * An int32 table `i -> value(i)` (byte offsets) of length `n`, cached under `key`, which must
+   * determine the contents. Tables stay valid until the next public call (see {@link trimTables}).
+   */
+  private table(key: string, n: number, value: (i: number) => number): number {
+    const hit = this.tables.get(key);
+    if (hit) {
+      this.tables.delete(key);
+      this.tables.set(key, hit);
+      return hit.ptr;
+    }
+    const bytes = 4 * Math.max(n, 1);
+    const ptr = this.heap.allocBytes(bytes, false);
     const t = this.heap.i32();
     const base = ptr >>> 2;
     for (let i = 0; i < n; i++) t[base + i] = value(i);
-    this.slots.get(name)!.key = key;
+    this.tables.set(key, { ptr, bytes });
+    this.tableBytes += bytes;
     return ptr;
+  }
+
+  /** The table `i -> 4 * i * stride` (offsets of a strided row or column). */
+  private linearTable(n: number, stride: number): number {
+    return this.table(`linear:${n}:${stride}`, n, (i) => 4 * i * stride);
+  }
+
+  /** Frees the least recently used tables beyond {@link TABLE_CACHE_BYTES} (between calls only). */
+  private trimTables(): void {
+    for (const [key, t] of this.tables) {
+      if (this.tableBytes <= TABLE_CACHE_BYTES) break;
+      this.heap.freeBytes(t.ptr);
+      this.tableBytes -= t.bytes;
+      this.tables.delete(key);
+    }
   }
 
   /** Address of `arr`'s first `len` floats in wasm memory, copying into scratch `name` if needed. */
@@ -389,6 +426,28 @@ class WasmSimdBackend implements Backend {
     arr.set(this.heap.f32().subarray(ptr >>> 2, (ptr >>> 2) + len));
   }
 
+  /**
+   * c[0..n) = (alpha * a) . B for a single row a (k floats, stride `aStride`) and B (k x n, row
+   * stride ldb): the dot-product kernel of single-output-channel convolution over rows of
+   * {@link GEMV_ROW} columns, so B is read once and never packed.
+   */
+  private gemmRow(n: number, k: number, alpha: number, aPtr: number, aStride: number, bPtr: number, ldb: number, cPtr: number): void {
+    const w = this.slot('gemm.arow', 4 * k);
+    const f = this.heap.f32();
+    for (let p = 0; p < k; p++) f[(w >>> 2) + p] = alpha * f[(aPtr >>> 2) + p * aStride]!;
+    const kOff = this.linearTable(k, ldb);
+    const width = Math.min(n, GEMV_ROW);
+    const rows = Math.floor(n / width);
+    const rowsPerChunk = Math.max(1, Math.floor(M1_CHUNK_PIXELS / width));
+    const chunks = Math.ceil(rows / rowsPerChunk);
+    this.run({
+      kind: JobKind.convM1, total: chunks, xBase: bPtr, xImgStride: 0, xRowStride: 4 * width, kOff, kc: k, w,
+      yBase: cPtr, yImgStride: 0, outH: rows, outW: width, rowsPerChunk, chunksPerImg: chunks, biasValue: 0, relu: 0,
+    });
+    const done = rows * width;
+    if (done < n) this.kx.conv_m1_row(cPtr + 4 * done, bPtr + 4 * done, n - done, kOff, w, k, 0, 0);
+  }
+
   /** Packs all of A (m rows x k, gathered by the two tables) in KC blocks; returns the packed address. */
   private packA(name: string, base: number, rowOff: number, m: number, mPad: number, kOff: number, k: number): number {
     const ap = this.slot(name, 4 * mPad * k);
@@ -402,7 +461,7 @@ class WasmSimdBackend implements Backend {
   /** im2col depth offsets: k = (c, r, s) -> byte offset of x[c, r, s] in a padded hp x wp image. */
   private convKOff(inC: number, kH: number, kW: number, hp: number, wp: number): number {
     const kk = kH * kW;
-    return this.table('conv.kOff', inC * kk, `${inC}:${kH}:${kW}:${hp}:${wp}`, (t) => {
+    return this.table(`conv.kOff:${inC}:${kH}:${kW}:${hp}:${wp}`, inC * kk, (t) => {
       const c = Math.floor(t / kk);
       const rs = t - c * kk;
       const r = Math.floor(rs / kW);
@@ -442,12 +501,12 @@ class WasmSimdBackend implements Backend {
       });
       return;
     }
-    const colOff = this.table('conv.colOff', pix, `${outH}:${outW}:${wp}`, (n) => {
+    const colOff = this.table(`conv.colOff:${outH}:${outW}:${wp}`, pix, (n) => {
       const i = Math.floor(n / outW);
       return 4 * (i * wp + (n - i * outW));
     });
-    const rowOffA = this.table('conv.rowOffA', outC, `${outC}:${kConv}`, (o) => 4 * o * kConv);
-    const kOffA = this.table('conv.kOffA', kConv, `${kConv}`, (p) => 4 * p);
+    const rowOffA = this.linearTable(outC, kConv);
+    const kOffA = this.linearTable(kConv, 1);
     const { mr } = this.spec;
     const mPad = Math.ceil(outC / mr) * mr;
     const ap = this.packA('conv.ap', wPtr, rowOffA, outC, mPad, kOffA, kConv);

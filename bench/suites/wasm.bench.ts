@@ -1,0 +1,214 @@
+/**
+ * The 'wasm-simd' backend on 1 and 2 threads, against the scalar 'js' backend timed in the same
+ * process:
+ * - GEMM GFLOP/s (2·m·n·k / time, packing included) on 512³, 1024³ and the im2col shapes of SRCNN
+ *   at 256x256 (M = outC, K = inC·kh·kw, N = 65536);
+ * - SRCNN forward (batch 1, one 512x512 channel, random weights) in ms: 9-1-5 and 9-5-5 ('same',
+ *   replicate borders), Keras 9-3-5 128/64 (valid / same zeros / valid);
+ * - a training step of 9-1-5 on a batch of 16 33x33 patches (valid): forward, then both gradients
+ *   of every layer (no dx for the first), in ms.
+ * Buffers come from each backend's `alloc`, so nothing is copied. The 'js' baseline is slow, so on
+ * shapes with N = 65536 it runs N/8 columns and its time is multiplied by 8 (`extra.baselineScale`);
+ * on whole models it does 1 run (0 with --quick, where sizes shrink too).
+ */
+import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
+import type { Backend } from '../../lib/backend/backend.js';
+import { createJsBackend } from '../../lib/backend/js.js';
+import { createWasmBackend } from '../../lib/backend/wasm.js';
+import { spawnNodeWasmWorker } from '../../lib/node/wasm_workers.js';
+import { convInfo, convMacs, type ConvInfo, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
+
+const SUITE = 'wasm';
+
+function random(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+/** A copy of `src` in `be`'s memory. */
+function onto(be: Backend, src: Float32Array): Float32Array {
+  const b = be.alloc(src.length);
+  b.set(src);
+  return b;
+}
+
+function scaled(t: Timing, f: number): Timing {
+  return { medianMs: t.medianMs * f, minMs: t.minMs * f, maxMs: t.maxMs * f, runs: t.runs };
+}
+
+/** A row in ms: value = median ms, ratio = baseline ms / ms (> 1 = faster). */
+function msRow(name: string, timing: Timing, baseline: { name: string; timing: Timing }, extra?: Record<string, unknown>): BenchRow {
+  const row: BenchRow = {
+    suite: SUITE, name, unit: 'ms', value: timing.medianMs, timing,
+    baseline: { name: baseline.name, value: baseline.timing.medianMs, timing: baseline.timing },
+    ratio: baseline.timing.medianMs / timing.medianMs,
+  };
+  if (extra) row.extra = extra;
+  return row;
+}
+
+interface GemmShape {
+  name: string;
+  m: number;
+  n: number;
+  k: number;
+}
+
+function gemmShapes(quick: boolean): GemmShape[] {
+  const N = quick ? 4096 : 65536;
+  return [
+    { name: '512^3', m: 512, n: 512, k: 512 },
+    ...(quick ? [] : [{ name: '1024^3', m: 1024, n: 1024, k: 1024 }]),
+    { name: `conv1 9x9 1->64 M=64 K=81 N=${N}`, m: 64, n: N, k: 81 },
+    { name: `1x1 64->32 M=32 K=64 N=${N}`, m: 32, n: N, k: 64 },
+    { name: `5x5 32->1 M=1 K=800 N=${N}`, m: 1, n: N, k: 800 },
+    { name: `5x5 64->32 M=32 K=1600 N=${N}`, m: 32, n: N, k: 1600 },
+    { name: `keras 9x9 1->128 M=128 K=81 N=${N}`, m: 128, n: N, k: 81 },
+    { name: `keras 3x3 128->64 M=64 K=1152 N=${N}`, m: 64, n: N, k: 1152 },
+  ];
+}
+
+interface LayerSpec {
+  inC: number;
+  outC: number;
+  k: number;
+  padding: Padding;
+  mode: PaddingMode;
+  relu: boolean;
+}
+
+const same = (inC: number, outC: number, k: number, relu: boolean): LayerSpec => ({ inC, outC, k, padding: 'same', mode: 'replicate', relu });
+const MODELS: Record<string, LayerSpec[]> = {
+  '9-1-5': [same(1, 64, 9, true), same(64, 32, 1, true), same(32, 1, 5, false)],
+  '9-5-5': [same(1, 64, 9, true), same(64, 32, 5, true), same(32, 1, 5, false)],
+  'keras 9-3-5 (128-64)': [
+    { inC: 1, outC: 128, k: 9, padding: 'valid', mode: 'zeros', relu: true },
+    { inC: 128, outC: 64, k: 3, padding: 'same', mode: 'zeros', relu: true },
+    { inC: 64, outC: 1, k: 5, padding: 'valid', mode: 'zeros', relu: false },
+  ],
+};
+
+/** A model's layers on one backend: geometry, weights and activation buffers, all pre-allocated. */
+interface Net {
+  infos: ConvInfo[];
+  w: Float32Array[];
+  b: Float32Array[];
+  acts: Float32Array[];
+  relu: boolean[];
+}
+
+function buildNet(be: Backend, layers: LayerSpec[], batch: number, h: number, w: number): Net {
+  const net: Net = { infos: [], w: [], b: [], acts: [], relu: [] };
+  let shape = [batch, 1, h, w];
+  net.acts.push(onto(be, random(shape.reduce((p, q) => p * q, 1), 7, 0.5)));
+  layers.forEach((l, i) => {
+    const info = convInfo(shape, [l.outC, l.inC, l.k, l.k], l.padding, l.mode);
+    const fanIn = l.inC * l.k * l.k;
+    net.infos.push(info);
+    net.w.push(onto(be, random(l.outC * fanIn, 100 + i, Math.sqrt(2 / fanIn))));
+    net.b.push(onto(be, random(l.outC, 200 + i, 0.01)));
+    net.relu.push(l.relu);
+    shape = [batch, l.outC, info.outH, info.outW];
+    net.acts.push(be.alloc(shape.reduce((p, q) => p * q, 1)));
+  });
+  return net;
+}
+
+function forward(be: Backend, net: Net): void {
+  for (let i = 0; i < net.infos.length; i++) {
+    be.conv2d(net.acts[i + 1]!, net.acts[i]!, net.w[i]!, net.b[i]!, net.infos[i]!, net.relu[i]!);
+  }
+}
+
+/** Forward, then dW/db of every layer and dx of every layer but the first (ReLU masks not applied: timing only). */
+function trainStep(be: Backend, net: Net, grads: { dw: Float32Array[]; db: Float32Array[]; dy: Float32Array[] }): void {
+  forward(be, net);
+  for (let i = net.infos.length - 1; i >= 0; i--) {
+    be.conv2dBackpropFilter(grads.dw[i]!, grads.db[i]!, net.acts[i]!, grads.dy[i + 1]!, net.infos[i]!);
+    if (i > 0) be.conv2dBackpropInput(grads.dy[i]!, grads.dy[i + 1]!, net.w[i]!, net.infos[i]!);
+  }
+}
+
+function modelMacs(net: Net): number {
+  return net.infos.reduce((s, info) => s + convMacs(info), 0);
+}
+
+export const suite: BenchSuite = {
+  name: SUITE,
+  async run(ctx) {
+    const rows: BenchRow[] = [];
+    const js = createJsBackend();
+    const wasm: Backend[] = [createWasmBackend(), createWasmBackend({ threads: 2, spawnWorker: spawnNodeWasmWorker })];
+    const opts = { warmup: ctx.quick ? 1 : 2, runs: ctx.quick ? 2 : 7 };
+    try {
+      // ---- GEMM ---------------------------------------------------------------------------------
+      for (const s of gemmShapes(ctx.quick)) {
+        const a = random(s.m * s.k, 1);
+        const b = random(s.k * s.n, 2);
+        const flops = 2 * s.m * s.n * s.k;
+        const scale = s.n >= 65536 ? 8 : 1;
+        const nb = s.n / scale;
+        const cj = new Float32Array(s.m * nb);
+        const bj = scale === 1 ? b : random(s.k * nb, 2);
+        const base = await measure(() => js.gemm(false, false, s.m, nb, s.k, 1, a, s.k, bj, nb, 0, cj, nb), { warmup: 1, runs: ctx.quick ? 1 : 3 });
+        for (const be of wasm) {
+          const A = onto(be, a);
+          const B = onto(be, b);
+          const C = be.alloc(s.m * s.n);
+          const t = await measure(() => be.gemm(false, false, s.m, s.n, s.k, 1, A, s.k, B, s.n, 0, C, s.n), opts);
+          rows.push(throughputRow(SUITE, `gemm ${s.name} ${be.threads}t`, 'GFLOP/s', (ms) => gflops(flops, ms), t,
+            { name: 'js backend', timing: scaled(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs) }));
+          for (const x of [A, B, C]) be.free(x);
+        }
+      }
+
+      // ---- SRCNN forward ------------------------------------------------------------------------
+      const size = ctx.quick ? 128 : 512;
+      for (const [model, layers] of Object.entries(MODELS)) {
+        const jnet = buildNet(js, layers, 1, size, size);
+        const base = await measure(() => forward(js, jnet), { warmup: ctx.quick ? 0 : 1, runs: 1 });
+        for (const be of wasm) {
+          const net = buildNet(be, layers, 1, size, size);
+          const t = await measure(() => forward(be, net), opts);
+          rows.push(msRow(`srcnn ${model} ${size}x${size} ${be.threads}t`, t, { name: 'js backend', timing: base },
+            { gflops: gflops(2 * modelMacs(net), t.medianMs) }));
+          for (const x of [...net.w, ...net.b, ...net.acts]) be.free(x);
+        }
+      }
+
+      // ---- SRCNN training step (batch of 33x33 patches) ------------------------------------------
+      const batch = ctx.quick ? 4 : 16;
+      const trainLayers: LayerSpec[] = [
+        { inC: 1, outC: 64, k: 9, padding: 'valid', mode: 'zeros', relu: true },
+        { inC: 64, outC: 32, k: 1, padding: 'valid', mode: 'zeros', relu: true },
+        { inC: 32, outC: 1, k: 5, padding: 'valid', mode: 'zeros', relu: false },
+      ];
+      const timeStep = async (be: Backend, runOpts: { warmup: number; runs: number }): Promise<{ t: Timing; macs: number }> => {
+        const net = buildNet(be, trainLayers, batch, 33, 33);
+        const grads = {
+          dw: net.w.map((w) => be.alloc(w.length)),
+          db: net.b.map((b) => be.alloc(b.length)),
+          dy: net.acts.map((a, i) => (i === 0 ? be.alloc(0) : onto(be, random(a.length, 300 + i, 0.01)))),
+        };
+        const t = await measure(() => trainStep(be, net, grads), runOpts);
+        return { t, macs: modelMacs(net) };
+      };
+      const jstep = await timeStep(js, { warmup: 1, runs: ctx.quick ? 1 : 3 });
+      for (const be of wasm) {
+        const { t, macs } = await timeStep(be, { warmup: 2, runs: ctx.quick ? 2 : 9 });
+        // forward + dW + dx (all but the first layer's dx): about 3x the forward MACs.
+        rows.push(msRow(`train step 9-1-5 ${batch}x1x33x33 valid ${be.threads}t`, t, { name: 'js backend', timing: jstep.t },
+          { forwardMacs: macs }));
+      }
+    } finally {
+      for (const be of wasm) be.dispose();
+      js.dispose();
+    }
+    return rows;
+  },
+};
