@@ -24,7 +24,7 @@ import type { Backend, BackendName } from '../backend/backend.js';
 import { createBackend } from '../backend/index.js';
 import type { SpawnWasmWorker } from '../wasm/pool.js';
 import { OptionError, ShapeError, ValueError, WeightsError } from '../errors.js';
-import { createImage, createPlane, type Image, type Plane } from '../image/image.js';
+import { assertImage, createPlane, type Image, type Plane } from '../image/image.js';
 import { imresizeU8 } from '../image/imresize.js';
 import { resize } from '../image/resize/index.js';
 import { DEFAULT_TILE_SIZE, runTiled } from '../model/tiling.js';
@@ -137,16 +137,10 @@ function checkEnum<T extends string>(v: T | undefined, allowed: readonly T[], de
   return v;
 }
 
-/** Validates an Image object (sizes, channels, data length). */
+/** Validates an Image object (sizes, channels, data length) and returns it. */
 function checkImage(image: Image, what: string): Image {
-  if (image === null || typeof image !== 'object' || !(image.data instanceof Uint8Array)) {
-    throw new ShapeError(`${what}: expected an Image { width, height, channels, data: Uint8Array }`);
-  }
-  try {
-    return createImage(image.width, image.height, image.channels, image.data);
-  } catch (e) {
-    throw new ShapeError(`${what}: ${(e as Error).message}`);
-  }
+  assertImage(image, what);
+  return image;
 }
 
 const KNOWN_OPTIONS = new Set(['scale', 'weights', 'arch', 'backend', 'threads', 'spawnWorker', 'tileSize']);

@@ -144,7 +144,7 @@ describe('pipeline/srcnn', () => {
     };
     await rejects(m.upscale({ width: 0, height: 3, channels: 1, data: new Uint8Array(0) }), ShapeError, /upscale.*positive/);
     await rejects(m.upscale({ width: 2, height: 3, channels: 1, data: new Uint8Array(5) }), ShapeError, /needs 6 bytes/);
-    await rejects(m.upscale({ width: 2, height: 3, channels: 1, data: new Float32Array(6) } as never), ShapeError, /Image/);
+    await rejects(m.upscale({ width: 2, height: 3, channels: 1, data: new Float32Array(6) } as never), ShapeError, /Uint8Array/);
     await rejects(m.upscale(randomImage(3, 3, 1, 1), { resize: 'lanczos' as never }), OptionError, /resize/);
     await rejects(m.restore(randomImage(3, 3, 1, 1), { border: 'pad' as never }), OptionError, /border/);
     await rejects(m.upscale(randomImage(3, 3, 1, 1), { scale: NaN }), OptionError, /scale/);
