@@ -72,11 +72,8 @@ export class Sequential {
    */
   constructor(weights: SrcnnWeights | readonly LayerWeights[], backend: Backend) {
     const layers = isLayerList(weights) ? weights : weights.layers;
-    if (isLayerList(weights)) {
-      validateWeights({ layers: weights.slice(), meta: { architecture: 'layers', scale: 1, colour: 'matlab-y' } }, 'Sequential');
-    } else {
-      validateWeights(weights, 'Sequential');
-    }
+    // A bare layer list gets a placeholder meta: only the layers are checked then.
+    validateWeights(isLayerList(weights) ? { layers: [...weights], meta: { architecture: 'layers', scale: 1, colour: 'matlab-y' } } : weights, 'Sequential');
     this.backend = backend;
     this.layers = Object.freeze(layers.map((l) => new Conv2D(l, backend)));
     this.inChannels = layers[0]!.spec.in;
@@ -134,9 +131,9 @@ export class Sequential {
    */
   forward(x: Float32Array, batch: number, h: number, w: number, opts: ForwardOptions = {}): ForwardResult {
     this.checkLive();
-    for (const [k, v] of [['batch', batch], ['h', h], ['w', w]] as const) {
-      if (!Number.isSafeInteger(v) || v <= 0) throw new ShapeError(`Sequential.forward: ${k} must be a positive integer, got ${v}`);
-    }
+    checkDim('batch', batch);
+    checkDim('h', h);
+    checkDim('w', w);
     const n = batch * this.inChannels * h * w;
     if (x.length !== n) {
       throw new ShapeError(`Sequential.forward: input has ${x.length} values, [${batch}, ${this.inChannels}, ${h}, ${w}] needs ${n}`);
@@ -222,6 +219,10 @@ export class Sequential {
   private checkLive(): void {
     if (this.disposed) throw new ValueError('Sequential: the network was disposed');
   }
+}
+
+function checkDim(name: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v <= 0) throw new ShapeError(`Sequential.forward: ${name} must be a positive integer, got ${v}`);
 }
 
 function isLayerList(w: SrcnnWeights | readonly LayerWeights[]): w is readonly LayerWeights[] {
