@@ -39,7 +39,7 @@ export interface Tile {
   offset: { x: number; y: number };
 }
 
-/** Default output tile side: bounds the per-tile workspace (9-5-5: about 40 MB of activations). */
+/** Default output tile side: bounds the per-tile workspace (9-5-5: 64 + 32 channels of 272x272 float32, about 28 MB, plus backend scratch). */
 export const DEFAULT_TILE_SIZE = 256;
 
 /**
