@@ -6,9 +6,10 @@
  * from uninitialised memory. This module needs no Node API (browser-safe), inflates straight into
  * a buffer of the size the PNG header implies, and reports every malformed stream.
  *
- * Huffman codes are decoded with one lookup table per code, indexed by the next `maxLen` stream
- * bits (codes are stored bit-reversed, so the table is filled at reversed-code strides); an entry
- * is `symbol << 4 | codeLength`, 0 marks a bit pattern that is no code.
+ * Huffman codes are decoded with a lookup table per code indexed by the next 10 stream bits (codes
+ * are stored bit-reversed, so the table is filled at reversed-code strides); an entry is
+ * `symbol << 4 | codeLength`. The rare longer codes (and invalid bit patterns) fall back to
+ * canonical bit-by-bit decoding, so building a table never costs more than 1024 writes per code.
  */
 
 /** A malformed or truncated zlib stream; the PNG decoder turns it into a DecodeError. */
@@ -23,12 +24,19 @@ const DIST_EXTRA = new Uint8Array([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 
 /** Order in which code-length code lengths are stored (RFC 1951 3.2.7). */
 const CL_ORDER = new Uint8Array([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
 
+/** Bits resolved by one table lookup; longer (rare) codes take {@link slowDecode}. */
+const PRIMARY_BITS = 10;
+
 interface Huffman {
+  /** 2^bits entries `symbol << 4 | length` for codes of <= bits bits; 0 = longer code or no code. */
   table: Uint16Array;
   bits: number;
+  /** Number of codes of each length 0..15, and the symbols in canonical order (for slowDecode). */
+  count: Uint16Array;
+  symbols: Uint16Array;
 }
 
-/** Canonical Huffman lookup table from code lengths (RFC 1951 3.2.2). */
+/** Canonical Huffman decoder from code lengths (RFC 1951 3.2.2). */
 function buildHuffman(lengths: Uint8Array, what: string): Huffman {
   const count = new Uint16Array(16);
   let maxLen = 0;
@@ -39,6 +47,7 @@ function buildHuffman(lengths: Uint8Array, what: string): Huffman {
   }
   count[0] = 0;
   const next = new Uint16Array(16);
+  const offset = new Uint16Array(16);
   let code = 0;
   let left = 1;
   for (let l = 1; l <= 15; l++) {
@@ -46,19 +55,42 @@ function buildHuffman(lengths: Uint8Array, what: string): Huffman {
     if (left < 0) throw new InflateError(`over-subscribed ${what} Huffman code`);
     code = (code + count[l - 1]!) << 1;
     next[l] = code;
+    offset[l] = offset[l - 1]! + count[l - 1]!;
   }
-  const bits = Math.max(maxLen, 1);
-  const table = new Uint16Array(1 << bits); // incomplete codes leave 0 (= invalid) entries
+  const bits = Math.min(Math.max(maxLen, 1), PRIMARY_BITS);
+  const table = new Uint16Array(1 << bits); // incomplete codes leave 0 entries
+  const symbols = new Uint16Array(lengths.length);
   for (let s = 0; s < lengths.length; s++) {
     const l = lengths[s]!;
     if (l === 0) continue;
+    symbols[offset[l]!++] = s;
     const c = next[l]!++;
-    let rev = 0;
+    if (l > bits) continue;
+    let rev = 0; // codes are stored MSB first, the stream is read LSB first
     for (let i = 0; i < l; i++) rev |= ((c >> i) & 1) << (l - 1 - i);
     const entry = (s << 4) | l;
     for (let i = rev; i < table.length; i += 1 << l) table[i] = entry;
   }
-  return { table, bits };
+  return { table, bits, count, symbols };
+}
+
+/**
+ * Decodes a code longer than the table (or an invalid one) bit by bit, canonically (zlib's puff.c):
+ * returns `symbol << 4 | length`; the caller checks that `length` bits were available.
+ */
+function slowDecode(h: Huffman, buf: number): number {
+  let code = 0;
+  let first = 0;
+  let index = 0;
+  for (let len = 1; len <= 15; len++) {
+    code |= (buf >> (len - 1)) & 1;
+    const count = h.count[len]!;
+    if (code - first < count) return (h.symbols[index + code - first]! << 4) | len;
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  throw new InflateError('invalid Huffman code in zlib stream');
 }
 
 let fixedLit: Huffman | null = null;
@@ -92,52 +124,32 @@ export function inflateZlib(src: Uint8Array, out: Uint8Array): number {
   if ((cmf & 15) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) throw new InflateError('invalid zlib header');
   if (flg & 0x20) throw new InflateError('zlib stream needs a preset dictionary');
 
+  // The bit reader lives in locals (pos, buf, cnt) for speed: `buf` holds `cnt` <= 24 unread bits,
+  // LSB first, so it stays a small non-negative integer (no heap numbers in the hot loop).
   const n = src.length;
   const outLen = out.length;
   let pos = 2;
-  let bitBuf = 0;
-  let bitCnt = 0;
+  let buf = 0;
+  let cnt = 0;
   let o = 0;
   let final = 0;
-  const truncated = (): InflateError => new InflateError('zlib stream is truncated');
-
-  /** Reads `k` <= 24 bits, LSB first. */
-  const bits = (k: number): number => {
-    while (bitCnt < k) {
-      if (pos >= n) throw truncated();
-      bitBuf |= src[pos++]! << bitCnt;
-      bitCnt += 8;
-    }
-    const v = bitBuf & ((1 << k) - 1);
-    bitBuf >>>= k;
-    bitCnt -= k;
-    return v;
-  };
-  /** Decodes one symbol; near the end of the input the lookup pads with zero bits, then checks the real length. */
-  const decode = (h: Huffman): number => {
-    while (bitCnt < h.bits && pos < n) {
-      bitBuf |= src[pos++]! << bitCnt;
-      bitCnt += 8;
-    }
-    const e = h.table[bitBuf & ((1 << h.bits) - 1)]!;
-    const l = e & 15;
-    if (l === 0) throw new InflateError('invalid Huffman code in zlib stream');
-    if (l > bitCnt) throw truncated();
-    bitBuf >>>= l;
-    bitCnt -= l;
-    return e >> 4;
-  };
-
   // `overflow`: the stream holds more data than `out` takes; the rest is ignored (libpng does the same).
   let overflow = false;
   blocks: while (!final) {
-    final = bits(1);
-    const type = bits(2);
+    while (cnt < 3) {
+      if (pos >= n) throw truncated();
+      buf |= src[pos++]! << cnt;
+      cnt += 8;
+    }
+    final = buf & 1;
+    const type = (buf >> 1) & 3;
+    buf >>= 3;
+    cnt -= 3;
     if (type === 0) {
       // stored block: drop to a byte boundary, give back whole buffered bytes
-      pos -= bitCnt >> 3;
-      bitBuf = 0;
-      bitCnt = 0;
+      pos -= cnt >> 3;
+      buf = 0;
+      cnt = 0;
       if (pos + 4 > n) throw truncated();
       const len = src[pos]! | (src[pos + 1]! << 8);
       const nlen = src[pos + 2]! | (src[pos + 3]! << 8);
@@ -159,12 +171,30 @@ export function inflateZlib(src: Uint8Array, out: Uint8Array): number {
     if (type === 1) {
       [lit, dist] = fixedTables();
     } else if (type === 2) {
-      [lit, dist] = readDynamicTables(bits, decode);
+      const reader = new BitReader(src, pos, buf, cnt);
+      [lit, dist] = readDynamicTables(reader);
+      ({ pos, buf, cnt } = reader);
     } else {
       throw new InflateError('invalid block type 3 in zlib stream');
     }
+    const lt = lit.table;
+    const lm = (1 << lit.bits) - 1;
+    const dt = dist.table;
+    const dm = (1 << dist.bits) - 1;
     for (;;) {
-      const sym = decode(lit);
+      // Refill to >= 17 bits (a code is <= 15). Near the end of the input the lookup sees zero
+      // padding; the code length check below catches a code that runs past the end.
+      while (cnt <= 16 && pos < n) {
+        buf |= src[pos++]! << cnt;
+        cnt += 8;
+      }
+      let e = lt[buf & lm]!;
+      if (e === 0) e = slowDecode(lit, buf);
+      let l = e & 15;
+      if (l > cnt) throw truncated();
+      buf >>= l;
+      cnt -= l;
+      const sym = e >> 4;
       if (sym < 256) {
         if (o === outLen) {
           overflow = true;
@@ -176,13 +206,45 @@ export function inflateZlib(src: Uint8Array, out: Uint8Array): number {
       if (sym === 256) break;
       const li = sym - 257;
       if (li >= 29) throw new InflateError(`invalid length symbol ${sym} in zlib stream`);
-      const length = LEN_BASE[li]! + bits(LEN_EXTRA[li]!);
-      const di = decode(dist);
+      let length = LEN_BASE[li]!;
+      const le = LEN_EXTRA[li]!;
+      while (cnt <= 16 && pos < n) {
+        buf |= src[pos++]! << cnt;
+        cnt += 8;
+      }
+      if (le > 0) {
+        if (le > cnt) throw truncated();
+        length += buf & ((1 << le) - 1);
+        buf >>= le;
+        cnt -= le;
+      }
+      while (cnt <= 16 && pos < n) {
+        buf |= src[pos++]! << cnt;
+        cnt += 8;
+      }
+      e = dt[buf & dm]!;
+      if (e === 0) e = slowDecode(dist, buf);
+      l = e & 15;
+      if (l > cnt) throw truncated();
+      buf >>= l;
+      cnt -= l;
+      const di = e >> 4;
       if (di >= 30) throw new InflateError(`invalid distance symbol ${di} in zlib stream`);
-      const distance = DIST_BASE[di]! + bits(DIST_EXTRA[di]!);
+      let distance = DIST_BASE[di]!;
+      const de = DIST_EXTRA[di]!;
+      if (de > 0) {
+        while (cnt <= 16 && pos < n) {
+          buf |= src[pos++]! << cnt;
+          cnt += 8;
+        }
+        if (de > cnt) throw truncated();
+        distance += buf & ((1 << de) - 1);
+        buf >>= de;
+        cnt -= de;
+      }
       if (distance > o) throw new InflateError('zlib stream refers back before its start');
       const end = o + length;
-      const stop = Math.min(end, outLen);
+      const stop = end < outLen ? end : outLen;
       for (let from = o - distance; o < stop; ) out[o++] = out[from++]!;
       if (end > outLen) {
         overflow = true;
@@ -193,7 +255,7 @@ export function inflateZlib(src: Uint8Array, out: Uint8Array): number {
 
   if (!overflow) {
     // The stream ended by itself: its Adler-32 trailer follows the last whole byte.
-    pos -= bitCnt >> 3;
+    pos -= cnt >> 3;
     if (pos + 4 > n) throw truncated();
     const stored = ((src[pos]! << 24) | (src[pos + 1]! << 16) | (src[pos + 2]! << 8) | src[pos + 3]!) >>> 0;
     if (stored !== adler32(out, o)) throw new InflateError('zlib checksum (Adler-32) mismatch');
@@ -201,17 +263,59 @@ export function inflateZlib(src: Uint8Array, out: Uint8Array): number {
   return o;
 }
 
-function readDynamicTables(bits: (k: number) => number, decode: (h: Huffman) => number): [Huffman, Huffman] {
-  const hlit = bits(5) + 257;
-  const hdist = bits(5) + 1;
-  const hclen = bits(4) + 4;
+function truncated(): InflateError {
+  return new InflateError('zlib stream is truncated');
+}
+
+/** Bit reader for the (cold) dynamic-table header; the hot loop keeps the same state in locals. */
+class BitReader {
+  constructor(
+    readonly src: Uint8Array,
+    public pos: number,
+    public buf: number,
+    public cnt: number,
+  ) {}
+
+  /** Reads `k` <= 16 bits, LSB first. */
+  bits(k: number): number {
+    while (this.cnt < k) {
+      if (this.pos >= this.src.length) throw truncated();
+      this.buf |= this.src[this.pos++]! << this.cnt;
+      this.cnt += 8;
+    }
+    const v = this.buf & ((1 << k) - 1);
+    this.buf >>= k;
+    this.cnt -= k;
+    return v;
+  }
+
+  /** Decodes one Huffman symbol. */
+  decode(h: Huffman): number {
+    while (this.cnt <= 16 && this.pos < this.src.length) {
+      this.buf |= this.src[this.pos++]! << this.cnt;
+      this.cnt += 8;
+    }
+    let e = h.table[this.buf & ((1 << h.bits) - 1)]!;
+    if (e === 0) e = slowDecode(h, this.buf);
+    const l = e & 15;
+    if (l > this.cnt) throw truncated();
+    this.buf >>= l;
+    this.cnt -= l;
+    return e >> 4;
+  }
+}
+
+function readDynamicTables(r: BitReader): [Huffman, Huffman] {
+  const hlit = r.bits(5) + 257;
+  const hdist = r.bits(5) + 1;
+  const hclen = r.bits(4) + 4;
   if (hlit > 286 || hdist > 30) throw new InflateError('too many literal/length or distance codes in zlib stream');
   const clLengths = new Uint8Array(19);
-  for (let i = 0; i < hclen; i++) clLengths[CL_ORDER[i]!] = bits(3);
+  for (let i = 0; i < hclen; i++) clLengths[CL_ORDER[i]!] = r.bits(3);
   const cl = buildHuffman(clLengths, 'code length');
   const lengths = new Uint8Array(hlit + hdist);
   for (let i = 0; i < lengths.length; ) {
-    const sym = decode(cl);
+    const sym = r.decode(cl);
     if (sym < 16) {
       lengths[i++] = sym;
       continue;
@@ -221,11 +325,11 @@ function readDynamicTables(bits: (k: number) => number, decode: (h: Huffman) => 
     if (sym === 16) {
       if (i === 0) throw new InflateError('code length repeat with no previous length in zlib stream');
       value = lengths[i - 1]!;
-      repeat = 3 + bits(2);
+      repeat = 3 + r.bits(2);
     } else if (sym === 17) {
-      repeat = 3 + bits(3);
+      repeat = 3 + r.bits(3);
     } else {
-      repeat = 11 + bits(7);
+      repeat = 11 + r.bits(7);
     }
     if (i + repeat > lengths.length) throw new InflateError('code lengths overflow in zlib stream');
     lengths.fill(value, i, i + repeat);

@@ -143,37 +143,46 @@ export function decodePng(bytes: Uint8Array, source = '<buffer>'): Image {
   return { width, height, channels, data: out };
 }
 
-/** Reverses the PNG filter of one row in place (`prev` = offset of the previous row's filter byte, or -1). */
+/**
+ * Reverses the PNG filter of one row in place (PNG spec, section 9). `prev` is the offset of the
+ * previous row's filter byte, or -1 for the first row of a pass (whose "previous row" is zeros).
+ */
 function unfilterRow(raw: Uint8Array, at: number, rowBytes: number, prev: number, bpp: number, source: string): void {
   const type = raw[at]!;
   const s = at + 1;
   const p = prev + 1;
-  const hasPrev = prev >= 0;
+  const head = bpp < rowBytes ? bpp : rowBytes; // bytes with no left neighbour
   switch (type) {
     case 0:
       return;
-    case 1:
-      for (let i = bpp; i < rowBytes; i++) raw[s + i] = (raw[s + i]! + raw[s + i - bpp]!) & 255;
+    case 1: // Sub
+      for (let i = bpp; i < rowBytes; i++) raw[s + i] = raw[s + i]! + raw[s + i - bpp]!;
       return;
-    case 2:
-      if (hasPrev) for (let i = 0; i < rowBytes; i++) raw[s + i] = (raw[s + i]! + raw[p + i]!) & 255;
+    case 2: // Up
+      if (prev >= 0) for (let i = 0; i < rowBytes; i++) raw[s + i] = raw[s + i]! + raw[p + i]!;
       return;
-    case 3:
-      for (let i = 0; i < rowBytes; i++) {
-        const a = i >= bpp ? raw[s + i - bpp]! : 0;
-        const b = hasPrev ? raw[p + i]! : 0;
-        raw[s + i] = (raw[s + i]! + ((a + b) >> 1)) & 255;
+    case 3: // Average
+      if (prev < 0) {
+        for (let i = bpp; i < rowBytes; i++) raw[s + i] = raw[s + i]! + (raw[s + i - bpp]! >> 1);
+        return;
       }
+      for (let i = 0; i < head; i++) raw[s + i] = raw[s + i]! + (raw[p + i]! >> 1);
+      for (let i = bpp; i < rowBytes; i++) raw[s + i] = raw[s + i]! + ((raw[s + i - bpp]! + raw[p + i]!) >> 1);
       return;
-    case 4:
-      for (let i = 0; i < rowBytes; i++) {
-        const a = i >= bpp ? raw[s + i - bpp]! : 0;
-        const b = hasPrev ? raw[p + i]! : 0;
-        const c = hasPrev && i >= bpp ? raw[p + i - bpp]! : 0;
-        const pa = Math.abs(b - c);
-        const pb = Math.abs(a - c);
-        const pc = Math.abs(a + b - 2 * c);
-        raw[s + i] = (raw[s + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+    case 4: // Paeth; with no previous row it reduces to Sub
+      if (prev < 0) {
+        for (let i = bpp; i < rowBytes; i++) raw[s + i] = raw[s + i]! + raw[s + i - bpp]!;
+        return;
+      }
+      for (let i = 0; i < head; i++) raw[s + i] = raw[s + i]! + raw[p + i]!;
+      for (let i = bpp; i < rowBytes; i++) {
+        const a = raw[s + i - bpp]!;
+        const b = raw[p + i]!;
+        const c = raw[p + i - bpp]!;
+        const pa = b > c ? b - c : c - b; // |p - a| with p = a + b - c
+        const pb = a > c ? a - c : c - a; // |p - b|
+        const pc = a + b > 2 * c ? a + b - 2 * c : 2 * c - a - b; // |p - c|
+        raw[s + i] = raw[s + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
       }
       return;
     default:
