@@ -55,8 +55,11 @@ export const KERAS_TUTORIAL_PADDINGS: readonly Required<KerasPadding>[] = Object
 ]);
 
 const OPTION_KEYS = ['scale', 'colour', 'paddings', 'activations', 'name'];
-/** Refuse datasets claiming more elements than this (corrupt headers can claim anything). */
-const MAX_ELEMENTS = 1 << 27;
+/**
+ * Bound on a dataset's decoded size relative to the file size (zlib's maximum expansion is about
+ * 1032:1), so a corrupt shape cannot make jsfive build a huge array.
+ */
+const MAX_EXPANSION = 1032;
 
 /**
  * Parses a Keras HDF5 weights file into validated OIHW {@link SrcnnWeights}. `meta.architecture` is
@@ -64,8 +67,9 @@ const MAX_ELEMENTS = 1 << 27;
  *
  * @param source - names the file in errors (default `<h5>`).
  * @throws OptionError for a bad or unknown option, or paddings/activations of the wrong length.
- * @throws DecodeError naming `source` when the bytes are not a readable HDF5 file (corrupt, truncated)
- *   or lack the Keras structure (`layer_names`, layer groups, datasets).
+ * @throws DecodeError naming `source` when the bytes are not a readable HDF5 file (no signature,
+ *   shorter than its superblock says, corrupt) or lack the Keras structure (`layer_names`, layer
+ *   groups, datasets). Errors thrown inside jsfive are wrapped, with the original as `cause`.
  * @throws WeightsError naming the layer and dataset when a layer is not a Conv2D, a dtype is not
  *   float32/float64, shapes disagree, the layers do not chain, a value is NaN/±Infinity, or the file
  *   comes from the Theano backend.
@@ -78,6 +82,7 @@ export function parseKerasH5(bytes: Uint8Array, opts: KerasH5Options, source = '
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes.buffer
     : bytes.slice().buffer;
+  checkHdf5Length(bytes, source);
   const file = read('not a readable HDF5 file', () => new H5File(buffer, source));
   const fileAttrs = read('reading root attributes', () => file.attrs);
   const root = fileAttrs.layer_names === undefined && read('listing the root group', () => file.keys).includes('model_weights')
@@ -99,7 +104,7 @@ export function parseKerasH5(bytes: Uint8Array, opts: KerasH5Options, source = '
     const weightNames = rawNames === undefined ? [] : stringList(rawNames);
     if (weightNames === undefined) throw new DecodeError(source, `layer '${layer}': 'weight_names' is not a list of strings`);
     if (weightNames.length === 0) continue; // input, activation, dropout... layers carry no weights
-    const tensors = weightNames.map((wn) => readDataset(group, layer, wn, source));
+    const tensors = weightNames.map((wn) => readDataset(group, layer, wn, bytes.length, source));
     const kernel = tensors.find((t) => t.shape.length === 4);
     const bias = tensors.find((t) => t.shape.length === 1);
     if (tensors.length !== 2 || kernel === undefined || bias === undefined) {
@@ -159,6 +164,29 @@ function checkOptions(opts: KerasH5Options): void {
   if (opts.activations !== undefined && !Array.isArray(opts.activations)) throw new OptionError(`parseKerasH5: 'activations' must be an array`);
 }
 
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89HDF\r\n\x1a\n"
+
+/**
+ * Checks the HDF5 signature at offset 0 and that the file is as long as its superblock says
+ * (`base address + end-of-file address`), as the HDF5 library does ("truncated file"). jsfive reads
+ * lazily and would otherwise accept some truncated files. Superblock layouts (HDF5 file format spec
+ * II.A): version 0 has the base address at byte 24 and the end-of-file address at 40; versions 2
+ * and 3 at 12 and 28. Other versions are left for jsfive to reject.
+ */
+function checkHdf5Length(bytes: Uint8Array, source: string): void {
+  if (bytes.length < 8 || HDF5_SIGNATURE.some((b, k) => bytes[k] !== b)) {
+    throw new DecodeError(source, `not an HDF5 file (no HDF5 signature at offset 0; ${bytes.length} bytes)`);
+  }
+  const version = bytes.length > 8 ? bytes[8] : undefined;
+  const at = version === 0 ? { base: 24, eof: 40 } : version === 2 || version === 3 ? { base: 12, eof: 28 } : undefined;
+  if (at === undefined) return;
+  if (bytes.length < at.eof + 8) throw new DecodeError(source, `truncated HDF5 file: ${bytes.length} bytes end inside the superblock`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u64 = (p: number) => view.getUint32(p, true) + view.getUint32(p + 4, true) * 0x1_0000_0000;
+  const end = u64(at.base) + u64(at.eof);
+  if (end > bytes.length) throw new DecodeError(source, `truncated HDF5 file: the superblock records ${end} bytes, got ${bytes.length}`);
+}
+
 /**
  * Runs a jsfive call and turns whatever it throws (Errors, RangeErrors from reads past the end,
  * plain strings) into a DecodeError naming the file.
@@ -189,7 +217,7 @@ function stringList(v: unknown): string[] | undefined {
   return (list as string[]).map((s) => s.replace(/\0+$/, ''));
 }
 
-function readDataset(group: H5Group, layer: string, weightName: string, source: string) {
+function readDataset(group: H5Group, layer: string, weightName: string, fileBytes: number, source: string) {
   const name = `${layer}/${weightName}`;
   const read = <T>(what: string, fn: () => T): T => readH5(source, `${what} '${name}'`, fn);
   const ds = read('opening dataset', () => group.get(weightName));
@@ -203,12 +231,18 @@ function readDataset(group: H5Group, layer: string, weightName: string, source: 
     throw new DecodeError(source, `'${name}' has an invalid shape ${JSON.stringify(shape)}`);
   }
   const n = (shape as number[]).reduce((a, d) => a * d, 1);
-  if (n > MAX_ELEMENTS) throw new DecodeError(source, `'${name}' claims an implausible shape ${fmtShape(shape as number[])}`);
-  const value = read('reading', () => ds.value);
-  if (value.length !== n) throw new DecodeError(source, `'${name}' holds ${value.length} values, its shape ${fmtShape(shape as number[])} needs ${n}`);
+  if (n * Number(dtype.slice(2)) > MAX_EXPANSION * fileBytes) {
+    throw new DecodeError(source, `'${name}' claims shape ${fmtShape(shape as number[])}, implausible for a ${fileBytes}-byte file`);
+  }
+  const raw: unknown = read('reading', () => ds.value);
+  if (!Array.isArray(raw) && !ArrayBuffer.isView(raw)) throw new DecodeError(source, `'${name}' has no readable data`);
+  const values = raw as ArrayLike<unknown>;
+  if (values.length !== n) {
+    throw new DecodeError(source, `'${name}' holds ${values.length} values, its shape ${fmtShape(shape as number[])} needs ${n}`);
+  }
   const data = new Float32Array(n);
   for (let k = 0; k < n; k++) {
-    const x = value[k];
+    const x = values[k];
     if (typeof x !== 'number') throw new DecodeError(source, `'${name}'[${k}] is not a number`);
     data[k] = x;
   }
