@@ -16,6 +16,12 @@
  * The file holds neither padding nor activations. Defaults: activations ReLU for every layer but the
  * last, which is linear; paddings {@link KERAS_TUTORIAL_PADDINGS} (valid / same with zeros / valid,
  * the SRCNN-keras tutorial network) for a 3-layer file. Pass `paddings` / `activations` for others.
+ *
+ * Robustness: truncation is caught before jsfive runs (superblock end-of-file address), and whatever
+ * jsfive throws is wrapped in a DecodeError. Files in the default (earliest) HDF5 format carry no
+ * checksums, so a corrupt data
+ * byte can go unnoticed, and jsfive allocates whatever a corrupt attribute dataspace claims, so such
+ * a file can exhaust memory: only read HDF5 files you would also load in Keras.
  */
 import { File as H5File, Dataset as H5Dataset, Group as H5Group } from 'jsfive';
 import { DecodeError, OptionError, SrcnnError, WeightsError, fmtShape } from '../errors.js';
@@ -79,10 +85,10 @@ export function parseKerasH5(bytes: Uint8Array, opts: KerasH5Options, source = '
   if (!(bytes instanceof Uint8Array)) throw new DecodeError(source, 'HDF5 input must be a Uint8Array');
   const read = <T>(what: string, fn: () => T): T => readH5(source, what, fn);
 
+  checkHdf5Length(bytes, source);
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes.buffer
     : bytes.slice().buffer;
-  checkHdf5Length(bytes, source);
   const file = read('not a readable HDF5 file', () => new H5File(buffer, source));
   const fileAttrs = read('reading root attributes', () => file.attrs);
   const root = fileAttrs.layer_names === undefined && read('listing the root group', () => file.keys).includes('model_weights')
@@ -160,7 +166,9 @@ function checkOptions(opts: KerasH5Options): void {
     throw new OptionError(`parseKerasH5: 'colour' must be 'matlab-y' or 'opencv-y', got ${JSON.stringify(opts.colour)}`);
   }
   if (opts.name !== undefined && typeof opts.name !== 'string') throw new OptionError(`parseKerasH5: 'name' must be a string`);
-  if (opts.paddings !== undefined && !Array.isArray(opts.paddings)) throw new OptionError(`parseKerasH5: 'paddings' must be an array`);
+  if (opts.paddings !== undefined && (!Array.isArray(opts.paddings) || !opts.paddings.every((p) => typeof p === 'object' && p !== null))) {
+    throw new OptionError(`parseKerasH5: 'paddings' must be an array of { padding, paddingMode? }`);
+  }
   if (opts.activations !== undefined && !Array.isArray(opts.activations)) throw new OptionError(`parseKerasH5: 'activations' must be an array`);
 }
 

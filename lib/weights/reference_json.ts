@@ -53,7 +53,7 @@ export function parseReferenceJson(text: string, source = '<json>'): SrcnnWeight
   }
   const meta: WeightsMeta = {
     ...rest,
-    architecture: typeof architecture === 'string' ? architecture : defaultArchitecture(layers, rest),
+    architecture: architecture === undefined ? defaultArchitecture(layers, rest) : (architecture as string),
     scale,
     colour: colourOf(colour, color, source),
   };

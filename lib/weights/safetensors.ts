@@ -155,23 +155,25 @@ export function encodeSafetensors(
   }
   entries.sort((a, b) => b.info.rank - a.info.rank || compareBytes(a.key, b.key));
 
-  const header: Record<string, unknown> = {};
+  // The header text is assembled by hand: a JS object would move integer-like names ("0", "12")
+  // ahead of the others and lose the serializer's order.
+  const parts: string[] = [];
   if (metadata !== undefined && Object.keys(metadata).length > 0) {
-    const meta: Record<string, string> = {};
+    const meta: string[] = [];
     for (const k of Object.keys(metadata)) {
       const v = metadata[k];
       if (typeof v !== 'string') throw new WeightsError(`safetensors: metadata '${k}' must be a string, got ${typeof v}`);
-      setOwn(meta, k, v);
+      meta.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
     }
-    header[METADATA_KEY] = meta;
+    parts.push(`${JSON.stringify(METADATA_KEY)}:{${meta.join(',')}}`);
   }
   let offset = 0;
   for (const e of entries) {
     const end = offset + e.t.data.byteLength;
-    setOwn(header, e.name, { dtype: e.t.dtype, shape: e.t.shape, data_offsets: [offset, end] });
+    parts.push(`${JSON.stringify(e.name)}:${JSON.stringify({ dtype: e.t.dtype, shape: e.t.shape, data_offsets: [offset, end] })}`);
     offset = end;
   }
-  const json = utf8.encode(JSON.stringify(header));
+  const json = utf8.encode(`{${parts.join(',')}}`);
   const headerLen = json.length + ((8 - (json.length % 8)) % 8);
 
   const out = new Uint8Array(8 + headerLen + offset);

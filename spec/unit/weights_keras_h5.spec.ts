@@ -79,6 +79,7 @@ describe('parseKerasH5 (Keras 2 model.save layout)', () => {
       opt({ scale: 2, paddings: [{ padding: 'same' }] }, /'paddings' has 1 entries, <h5> has 3 conv layers/);
       opt({ scale: 2, activations: ['relu'] }, /'activations' has 1 entries/);
       opt({ scale: 2, name: 3 }, /'name' must be a string/);
+      opt({ scale: 2, paddings: ['same', 'same', 'same'] }, /'paddings' must be an array of/);
     });
     it('bad padding or activation values are WeightsErrors naming the layer', () => {
       expect(() => parseKerasH5(tinyH5(), { scale: 2, activations: ['relu', 'tanh' as 'relu', 'linear'] })).to.throw(WeightsError, /layers\.1\.activation/);

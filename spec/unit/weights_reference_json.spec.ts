@@ -86,6 +86,7 @@ describe('parseReferenceJson', () => {
       bad(doc((d) => delete d.layers[1].weights_layout), /layers\[1\]\.weights_layout must be 'OIHW' or 'HWIO', got undefined/);
       bad(doc((d) => delete d.scale), /'scale' must be a positive integer/);
       bad(doc((d) => (d.colour = 'rgb')), /'colour' must be/);
+      bad(doc((d) => (d.architecture = 955)), /meta\.architecture must be a non-empty string, got 955/);
       bad(doc((d) => (d.color = 'Y of something')), /cannot tell the colour convention/);
     });
     it('weight counts, non-numbers, chain and overflow name the tensor', () => {

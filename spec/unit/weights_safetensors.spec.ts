@@ -93,6 +93,16 @@ describe('encodeSafetensors (byte level)', () => {
     expect(Array.from(out)).to.deep.equal(Array.from(fileOf(header, data)));
     expect((out.length - data.length) % 8).to.equal(0);
   });
+  it('keeps the serializer order for integer-like names', () => {
+    const out = encodeSafetensors(
+      { b: { dtype: 'U8', shape: [1], data: Uint8Array.of(1) }, '10': { dtype: 'U8', shape: [1], data: Uint8Array.of(2) }, '9': { dtype: 'U8', shape: [1], data: Uint8Array.of(3) } },
+      { z: 'a', '1': 'b' },
+    );
+    const header =
+      '{"__metadata__":{"1":"b","z":"a"},"10":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},' +
+      '"9":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}';
+    expect(Array.from(out)).to.deep.equal(Array.from(fileOf(header, [2, 3, 1])));
+  });
   it('writes tensors little-endian whatever the array view offset', () => {
     const backing = new Int16Array([9, 0x0102, -2, 9]);
     const out = encodeSafetensors({ t: { dtype: 'I16', shape: [2], data: backing.subarray(1, 3) } });
