@@ -1,5 +1,5 @@
 /**
- * PNG decoder (pure TypeScript) and encoder (pngjs).
+ * PNG decoder, pure TypeScript (browser-safe). The encoder is in png_encode.ts (pngjs).
  *
  * Decoding keeps the channel count of the file; values are 8-bit, RGB(A) order:
  *
@@ -27,14 +27,9 @@
  * Why not pngjs for decoding: pngjs 7's `PNG.sync.read` misreads Node >= 9's zlib state; on Node 20
  * a truncated or corrupt IDAT stream raises no error and the image is filled from uninitialised
  * memory. pngjs is used only to encode.
- *
- * Environment: decoding needs no Node API. {@link encodePng} uses pngjs's Node build (Node's `zlib`
- * and `Buffer`); a browser bundle must alias `pngjs` to its self-contained build `pngjs/browser.js`
- * or provide Node polyfills for `zlib`, `stream`, `buffer`, `util`, `assert` (and `globalThis.Buffer`).
  */
-import pngjs, { type PNG } from 'pngjs';
 import { DecodeError } from '../errors.js';
-import { assertImage, type Channels, type Image } from './image.js';
+import type { Channels, Image } from './image.js';
 import { inflateZlib, InflateError } from './inflate.js';
 import { checkDecodeSize, MAX_DECODE_PIXELS } from './limits.js';
 
@@ -364,25 +359,4 @@ function readIhdr(view: DataView, at: number, source: string): PngInfo {
   if (interlace > 1) throw new DecodeError(source, `corrupt PNG: unknown interlace method ${interlace}`);
   const empty = new Uint8Array(0);
   return { width, height, depth, colorType, interlaced: interlace === 1, palette: null, paletteAlpha: null, key: null, idat: empty };
-}
-
-/** IHDR colour type written for each channel count. */
-const COLOR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
-
-/**
- * Encodes an {@link Image} as an 8-bit, non-interlaced PNG with the matching colour type
- * (1 -> gray, 2 -> gray+alpha, 3 -> RGB, 4 -> RGBA), zlib level 9 (pngjs).
- * @throws ShapeError when `image` is malformed.
- */
-export function encodePng(image: Image): Uint8Array {
-  assertImage(image, 'encodePng');
-  const colorType = COLOR_TYPE[image.channels];
-  const png = { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
-  const buffer = pngjs.PNG.sync.write(png as unknown as PNG, {
-    colorType,
-    inputColorType: colorType,
-    inputHasAlpha: image.channels === 2 || image.channels === 4,
-    bitDepth: 8,
-  });
-  return new Uint8Array(buffer); // a plain copy: pngjs may return a slice of Node's shared buffer pool
 }

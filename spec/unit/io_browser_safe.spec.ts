@@ -1,0 +1,41 @@
+/**
+ * The decoding side of the image I/O must stay importable in a browser bundle: no `node:*`
+ * built-ins and no pngjs (whose Node build requires zlib/stream at import time) anywhere in its
+ * static import graph. Only png_encode.ts may import pngjs.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+
+/** Bare (non-relative) specifiers reachable from `entry` through relative imports, by importing file. */
+function externalImports(entry: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else found.set(spec, file.slice(repoRoot.length + 1));
+    }
+  };
+  visit(resolve(repoRoot, entry));
+  return found;
+}
+
+describe('image I/O: browser-safe import graph', () => {
+  for (const entry of ['lib/image/decode.ts', 'lib/image/png.ts', 'lib/image/bmp.ts', 'lib/image/inflate.ts']) {
+    it(`${entry} imports no Node built-in and no package`, () => {
+      expect(Object.fromEntries(externalImports(entry))).to.deep.equal({});
+    });
+  }
+  it('lib/image/ndarray.ts imports only the ndarray package', () => {
+    expect([...externalImports('lib/image/ndarray.ts').keys()]).to.deep.equal(['ndarray']);
+  });
+  it('codec.ts reaches pngjs only through png_encode.ts', () => {
+    expect(Object.fromEntries(externalImports('lib/image/codec.ts'))).to.deep.equal({ pngjs: 'lib/image/png_encode.ts' });
+  });
+});
