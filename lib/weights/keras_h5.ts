@@ -19,9 +19,9 @@
  *
  * Robustness: truncation is caught before jsfive runs (superblock end-of-file address), and whatever
  * jsfive throws is wrapped in a DecodeError. Files in the default (earliest) HDF5 format carry no
- * checksums, so a corrupt data
- * byte can go unnoticed, and jsfive allocates whatever a corrupt attribute dataspace claims, so such
- * a file can exhaust memory: only read HDF5 files you would also load in Keras.
+ * checksums, so a corrupt data byte can go unnoticed, and jsfive allocates whatever a corrupt
+ * attribute dataspace claims, so such a file can exhaust memory: only read HDF5 files you would also
+ * load in Keras.
  */
 import { File as H5File, Dataset as H5Dataset, Group as H5Group } from 'jsfive';
 import { DecodeError, OptionError, SrcnnError, WeightsError, fmtShape } from '../errors.js';
