@@ -289,6 +289,16 @@ class WasmSimdBackend implements Backend {
     const pix = outH * outW;
     const red = batch * pix;
     const xImg = 4 * inC * hp * wp;
+    if (outC < this.spec.mr) {
+      // Too few output channels to fill the register tile: direct correlation, no packing.
+      this.run({
+        kind: JobKind.filterTaps, total: outC * inC, inC, batch, dw: dwPtr, xBase: xp, xImgStride: xImg, xChanStride: 4 * hp * wp,
+        xRowStride: 4 * wp, dyBase: dyPtr, dyImgStride: 4 * outC * pix, dyChanStride: 4 * pix, outH, outW, kH, kW,
+      });
+      this.copyOut(dw, dwPtr, wLen);
+      this.biasGradient(db, dyPtr, batch, outC, pix);
+      return dw;
+    }
     const kOffConv = this.convKOff(inC, kH, kW, hp, wp);
     // dW[o, j] = sum_t dY[o, t] * cols[j, t], t = (image, pixel): A = dY (outC x red), B = cols^T.
     const rowOffA = this.linearTable(outC, pix);
@@ -313,14 +323,18 @@ class WasmSimdBackend implements Backend {
       cBase: dwPtr, cImgStride: 0, ldc: 4 * kConv, alpha: 1, beta: 0, flags: 0, relu: 0, bias: 0,
     });
     this.copyOut(dw, dwPtr, wLen);
-    if (db !== null) {
-      for (let o = 0; o < outC; o++) {
-        let s = 0;
-        for (let img = 0; img < batch; img++) s += this.kx.sum(dyPtr + 4 * (img * outC + o) * pix, pix);
-        db[o] = s;
-      }
-    }
+    this.biasGradient(db, dyPtr, batch, outC, pix);
     return dw;
+  }
+
+  /** db[o] = sum of dy[img, o, :, :] over images (float32 sums per plane, added in float64). */
+  private biasGradient(db: Float32Array | null, dyPtr: number, batch: number, outC: number, pix: number): void {
+    if (db === null) return;
+    for (let o = 0; o < outC; o++) {
+      let s = 0;
+      for (let img = 0; img < batch; img++) s += this.kx.sum(dyPtr + 4 * (img * outC + o) * pix, pix);
+      db[o] = s;
+    }
   }
 
   dispose(): void {

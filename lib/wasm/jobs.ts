@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -81,7 +81,30 @@ export interface PadJob {
   replicate: number;
 }
 
-export type Job = GemmJob | ConvM1Job | PadJob;
+/**
+ * Filter gradient by direct correlation, for few output channels: chunk = one (o, c) pair, which
+ * writes dw[o, c, :, :] = sum over images and rows r of corr_taps(x[img, c, r + i, j + s], dy[img, o, i, j]).
+ */
+export interface FilterTapsJob {
+  kind: typeof JobKind.filterTaps;
+  total: number;
+  inC: number;
+  batch: number;
+  dw: number;
+  xBase: number;
+  xImgStride: number;
+  xChanStride: number;
+  xRowStride: number;
+  dyBase: number;
+  dyImgStride: number;
+  dyChanStride: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+}
+
+export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -96,6 +119,8 @@ export const JOB_FIELDS = {
   [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
+  [JobKind.filterTaps]: ['kind', 'total', 'inC', 'batch', 'dw', 'xBase', 'xImgStride', 'xChanStride', 'xRowStride', 'dyBase',
+    'dyImgStride', 'dyChanStride', 'outH', 'outW', 'kH', 'kW'],
 } as const;
 export const F32_FIELDS: ReadonlySet<string> = new Set(['alpha', 'beta', 'biasValue']);
 /** Most fields any job has. */
@@ -113,6 +138,9 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
     case JobKind.pad:
       kx.pad_plane(job.dst + idx * job.dstStride, job.src + idx * job.srcStride, job.h, job.w,
         job.padT, job.padL, job.padB, job.padR, job.replicate);
+      break;
+    case JobKind.filterTaps:
+      filterTapsChunk(kx, job, idx);
       break;
   }
 }
@@ -147,5 +175,18 @@ function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number): void {
   const y = j.yBase + img * j.yImgStride;
   for (let r = r0; r < r1; r++) {
     kx.conv_m1_row(y + 4 * r * j.outW, x + r * j.xRowStride, j.outW, j.kOff, j.w, j.kc, j.biasValue, j.relu);
+  }
+}
+
+function filterTapsChunk(kx: KernelExports, j: FilterTapsJob, idx: number): void {
+  const o = Math.floor(idx / j.inC);
+  const c = idx - o * j.inC;
+  const dwRow = j.dw + 4 * idx * j.kH * j.kW;
+  for (let img = 0; img < j.batch; img++) {
+    const x = j.xBase + img * j.xImgStride + c * j.xChanStride;
+    const dy = j.dyBase + img * j.dyImgStride + o * j.dyChanStride;
+    for (let r = 0; r < j.kH; r++) {
+      kx.corr_taps(dwRow + 4 * r * j.kW, x + r * j.xRowStride, dy, j.outH, j.outW, j.xRowStride, 4 * j.outW, j.kW, img > 0 ? 1 : 0);
+    }
   }
 }

@@ -68,10 +68,17 @@ export interface KernelExports {
   pad_plane(dst: number, src: number, h: number, w: number, padT: number, padL: number, padB: number, padR: number, replicate: number): void;
   /** Sum of `len` floats (float32, 16 partial sums). */
   sum(ptr: number, len: number): number;
+  /**
+   * Correlation taps (the filter gradient of one weight row): for s < taps,
+   * t[s] = sum_{i < rows, j < cols} dy[i*dyStride + j] * x[i*xStride + j + s] (strides in bytes),
+   * then dst[s] = t[s], or dst[s] += t[s] when `accumulate`.
+   */
+  corr_taps(dst: number, x: number, dy: number, rows: number, cols: number, xStride: number, dyStride: number,
+    taps: number, accumulate: number): void;
 }
 
 /** Names of the exported functions, for checks after instantiation. */
-export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum'];
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps'];
 
 /** Emits `f32x4.splat(0)` into `l`. */
 function zero(f: FunctionBuilder, l: Local): void {
@@ -427,6 +434,70 @@ function emitSum(f: FunctionBuilder): void {
   f.get(s);
 }
 
+/**
+ * corr_taps: see {@link KernelExports.corr_taps}. Passes of 4 taps (4 independent v128 chains over
+ * j, each product sharing one dy load), then 1-tap passes for the rest; columns past the last
+ * multiple of 4 go through a scalar tail.
+ */
+function emitCorrTaps(f: FunctionBuilder): void {
+  const P = (n: string): Local => f.param(n);
+  const [dst, x, dy, rows, cols, xStride, dyStride, taps, accumulate] =
+    ['dst', 'x', 'dy', 'rows', 'cols', 'xStride', 'dyStride', 'taps', 'accumulate'].map(P) as
+    [Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const s0 = f.local(i32, 's0');
+  const i = f.local(i32, 'i');
+  const jb = f.local(i32, 'jb');
+  const vecEnd = f.local(i32, 'vecEnd');
+  const rowEnd = f.local(i32, 'rowEnd');
+  const xr = f.local(i32, 'xr');
+  const dr = f.local(i32, 'dr');
+  const d = f.local(v128, 'd');
+  const ds = f.local(f32, 'ds');
+  const out = f.local(i32, 'out');
+  f.get(cols).i32(-4).op('i32_and').i32(2).op('i32_shl').set(vecEnd);
+  f.get(cols).i32(2).op('i32_shl').set(rowEnd);
+  f.i32(0).set(s0);
+  const pass = (t: number): void => {
+    const acc = Array.from({ length: t }, (_, q) => f.local(v128, `t${t}acc${q}`));
+    const sacc = Array.from({ length: t }, (_, q) => f.local(f32, `t${t}s${q}`));
+    f.block((done) => {
+      f.loop((top) => {
+        f.get(s0).i32(t).op('i32_add').get(taps).op('i32_gt_s').brIf(done);
+        for (const a of acc) zero(f, a);
+        for (const a of sacc) f.f32(0).set(a);
+        f.get(x).get(s0).i32(2).op('i32_shl').op('i32_add').set(xr);
+        f.get(dy).set(dr);
+        f.forRange(i, 0, rows, 1, () => {
+          f.forRange(jb, 0, vecEnd, 16, () => {
+            f.get(dr).get(jb).op('i32_add').mem('v128_load').set(d);
+            for (let q = 0; q < t; q++) {
+              f.get(acc[q]!).get(d).get(xr).get(jb).op('i32_add').mem('v128_load', 4 * q).op('f32x4_mul').op('f32x4_add').set(acc[q]!);
+            }
+          });
+          f.forRange(jb, vecEnd, rowEnd, 4, () => {
+            f.get(dr).get(jb).op('i32_add').mem('f32_load').set(ds);
+            for (let q = 0; q < t; q++) {
+              f.get(sacc[q]!).get(ds).get(xr).get(jb).op('i32_add').mem('f32_load', 4 * q).op('f32_mul').op('f32_add').set(sacc[q]!);
+            }
+          });
+          f.addTo(xr, xStride).addTo(dr, dyStride);
+        });
+        for (let q = 0; q < t; q++) {
+          f.get(dst).get(s0).i32(q).op('i32_add').i32(2).op('i32_shl').op('i32_add').set(out);
+          f.get(acc[q]!).extractLane(0).get(acc[q]!).extractLane(1).op('f32_add');
+          f.get(acc[q]!).extractLane(2).get(acc[q]!).extractLane(3).op('f32_add').op('f32_add');
+          f.get(sacc[q]!).op('f32_add').set(sacc[q]!);
+          f.get(accumulate).if(() => f.get(sacc[q]!).get(out).mem('f32_load').op('f32_add').set(sacc[q]!));
+          f.get(out).get(sacc[q]!).mem('f32_store');
+        }
+        f.addTo(s0, t).br(top);
+      });
+    });
+  };
+  pass(4);
+  pass(1);
+}
+
 /** Emits the kernel module for `spec`, importing `env.memory` with the given limits. */
 export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Array {
   if (spec.nr % 4 !== 0 || spec.nr <= 0 || spec.mr <= 0) throw new RangeError(`bad micro-tile ${spec.mr}x${spec.nr}`);
@@ -441,5 +512,7 @@ export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Ar
   m.addFunction('pad_plane', [['dst', i32], ['src', i32], ['h', i32], ['w', i32], ['padT', i32], ['padL', i32],
     ['padB', i32], ['padR', i32], ['replicate', i32]], [], emitPadPlane);
   m.addFunction('sum', [['ptr', i32], ['len', i32]], [f32], emitSum);
+  m.addFunction('corr_taps', [['dst', i32], ['x', i32], ['dy', i32], ['rows', i32], ['cols', i32], ['xStride', i32],
+    ['dyStride', i32], ['taps', i32], ['accumulate', i32]], [], emitCorrTaps);
   return m.encode();
 }
