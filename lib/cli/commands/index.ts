@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { compare } from './compare.js';
+import { degrade } from './degrade.js';
 import { upscale } from './upscale.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const COMMANDS: readonly Command[] = [upscale, compare];
+export const COMMANDS: readonly Command[] = [upscale, degrade, compare];
