@@ -324,27 +324,36 @@ export function encodeBmp(image: Image): Uint8Array {
     }
   }
 
-  const cn = channels;
   for (let y = 0; y < height; y++) {
-    let o = dataOffset + (height - 1 - y) * stride;
-    let s = y * width * cn;
-    if (cn === 1) {
-      out.set(data.subarray(s, s + width), o);
-      continue;
-    }
-    for (let x = 0; x < width; x++, s += cn) {
-      if (cn === 2) {
-        out[o] = out[o + 1] = out[o + 2] = data[s]!;
-        out[o + 3] = data[s + 1]!;
-        o += 4;
-      } else {
-        out[o] = data[s + 2]!;
-        out[o + 1] = data[s + 1]!;
-        out[o + 2] = data[s]!;
-        if (cn === 4) out[o + 3] = data[s + 3]!;
-        o += cn;
-      }
-    }
+    const o = dataOffset + (height - 1 - y) * stride;
+    const row = data.subarray(y * width * channels, (y + 1) * width * channels);
+    if (channels === 1) out.set(row, o);
+    else if (channels === 3) writeBgr(out, o, row, width);
+    else writeBgra(out, o, row, width, channels);
   }
   return out;
+}
+
+/** RGB row -> BGR bytes at `o`. */
+function writeBgr(out: Uint8Array, o: number, row: Uint8Array, width: number): void {
+  for (let x = 0, s = 0; x < width; x++, s += 3, o += 3) {
+    out[o] = row[s + 2]!;
+    out[o + 1] = row[s + 1]!;
+    out[o + 2] = row[s]!;
+  }
+}
+
+/** RGBA (or gray+alpha, expanded) row -> BGRA bytes at `o`. */
+function writeBgra(out: Uint8Array, o: number, row: Uint8Array, width: number, channels: 2 | 4): void {
+  for (let x = 0, s = 0; x < width; x++, s += channels, o += 4) {
+    if (channels === 2) {
+      out[o] = out[o + 1] = out[o + 2] = row[s]!;
+      out[o + 3] = row[s + 1]!;
+    } else {
+      out[o] = row[s + 2]!;
+      out[o + 1] = row[s + 1]!;
+      out[o + 2] = row[s]!;
+      out[o + 3] = row[s + 3]!;
+    }
+  }
 }
