@@ -36,7 +36,7 @@ export async function readImageFile(path: string): Promise<Image> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new IoError(path, `cannot read the file (${describe(e)})`, { cause: e });
+    throw new IoError(path, `cannot read the file (${errorText(e)})`, { cause: e });
   }
   return decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
@@ -88,7 +88,7 @@ export async function writeImageFile(path: string, image: Image, opts: WriteImag
     await rename(temp, target);
   } catch (e) {
     if (created) await unlink(temp).catch(() => undefined);
-    throw new IoError(path, `cannot write the file (${describe(e)})`, { cause: e });
+    throw new IoError(path, `cannot write the file (${errorText(e)})`, { cause: e });
   }
 }
 
@@ -107,7 +107,7 @@ async function checkNotProtected(path: string, protect: readonly string[]): Prom
   }
 }
 
-function describe(e: unknown): string {
+function errorText(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
     return code ? `${code}: ${e.message}` : e.message;
