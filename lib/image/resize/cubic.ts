@@ -65,7 +65,14 @@ function hCubicU8(T: Int32Array, S: Uint8Array, so: number, xi: Int32Array, a: I
     const a1 = a[k + 1]!;
     const a2 = a[k + 2]!;
     const a3 = a[k + 3]!;
-    for (let c = 0; c < cn; c++) T[t++] = S[p0 + c]! * a0 + S[p1 + c]! * a1 + S[p2 + c]! * a2 + S[p3 + c]! * a3;
+    if (cn === 3) {
+      T[t] = S[p0]! * a0 + S[p1]! * a1 + S[p2]! * a2 + S[p3]! * a3;
+      T[t + 1] = S[p0 + 1]! * a0 + S[p1 + 1]! * a1 + S[p2 + 1]! * a2 + S[p3 + 1]! * a3;
+      T[t + 2] = S[p0 + 2]! * a0 + S[p1 + 2]! * a1 + S[p2 + 2]! * a2 + S[p3 + 2]! * a3;
+      t += 3;
+    } else {
+      for (let c = 0; c < cn; c++) T[t++] = S[p0 + c]! * a0 + S[p1 + c]! * a1 + S[p2 + c]! * a2 + S[p3 + c]! * a3;
+    }
   }
 }
 
