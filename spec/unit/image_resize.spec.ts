@@ -40,6 +40,7 @@ describe('resize (cv2.resize)', () => {
     expect(() => resize(img, 2 ** 20, 2 ** 20, 'linear')).to.throw(ValueError, /exceeds/);
     expect(() => resize(img, 2, 2, 'lanczos' as Interpolation)).to.throw(OptionError, /lanczos/);
     expect(() => resize({ width: 3, height: 1, channels: 1, data: new Uint8Array(2) }, 2, 2, 'linear')).to.throw(ShapeError, /needs 3/);
+    expect(() => resize({ width: 1, height: 1, channels: 5 as never, data: new Uint8Array(5) }, 2, 2, 'linear')).to.throw(ShapeError, /1 to 4/);
     const p = { width: 2, height: 1, channels: 1, data: new Float64Array(2) as unknown as Float32Array };
     expect(() => resizeFloat(p, 2, 2, 'linear')).to.throw(ValueError, /Float32Array/);
   });

@@ -30,6 +30,7 @@ const MAX_VALUES = 2 ** 31 - 1;
  */
 export function resize(img: Image, width: number, height: number, interpolation: Interpolation): Image {
   checkSource(img, 'resize');
+  if (img.channels > 4) throw new ShapeError(`resize: an Image has 1 to 4 channels, got ${img.channels}`);
   const g = checkArgs(img, width, height, interpolation, 'resize');
   const out = new Uint8Array(g.dw * g.dh * g.cn);
   if (g.sw === g.dw && g.sh === g.dh) out.set(img.data);
