@@ -5,10 +5,13 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DecodeError } from '../../lib/errors.js';
 import { decodeImage, encodeImage, sniffFormat, type ImageFormat } from '../../lib/image/codec.js';
 import type { Channels, Image } from '../../lib/image/image.js';
+import { fixturesDir } from '../helpers/paths.js';
 
 /** Random images 1..maxW x 1..maxH, 1-4 channels; half of them with few distinct values so deflate finds matches. */
 function arbImage(maxW = 37, maxH = 19): fc.Arbitrary<Image> {
@@ -67,6 +70,11 @@ function fixPngCrcs(bytes: Uint8Array): Uint8Array {
 }
 
 const FORMATS: ImageFormat[] = ['png', 'bmp'];
+
+/** Every generated fixture file: palettes, Adam7, 16-bit, tRNS, bit fields, header versions... */
+const FIXTURE_FILES: Uint8Array[] = (
+  JSON.parse(readFileSync(resolve(fixturesDir, 'io', 'generated.json'), 'utf8')) as { cases: Array<{ file: string }> }
+).cases.map((c) => new Uint8Array(Buffer.from(c.file, 'base64')));
 
 describe('codec properties', () => {
   it('PNG: decode(encode(x)) == x for 1-4 channels and sizes from 1x1', () => {
@@ -137,6 +145,23 @@ describe('codec properties', () => {
           for (const { at, value } of edits) bytes[Math.floor(at * bytes.length)] = value;
           if (format === 'png' && fixCrc) bytes = fixPngCrcs(bytes);
           outcome(bytes);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('truncating or corrupting any fixture file (every PNG/BMP variant) is a DecodeError or a well-formed image', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FIXTURE_FILES),
+        fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+        fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 4 }),
+        (file, cutFrac, edits) => {
+          outcome(file.subarray(0, Math.floor(cutFrac * file.length)));
+          const bad = file.slice();
+          for (const { at, value } of edits) bad[Math.floor(at * bad.length)] = value;
+          outcome(bad[0] === 0x89 ? fixPngCrcs(bad) : bad);
         },
       ),
       { numRuns: 600 },
