@@ -12,9 +12,10 @@
  * per-image values of the 9-5-5 models equal the 2/4-decimal table after rounding (|diff| <= 0.005 dB /
  * 0.00005).
  *
- * Cost: the whole table is about 1.7 TFLOP of network work. It runs in full when the fastest backend is
- * WASM SIMD or when SRCNN_FULL_TABLE=1; otherwise (scalar JS only) only the rows that must always run:
- * Set5 x3 9-5-5 and the six 9-1-5 (91 images) rows.
+ * Cost: the whole table is about 1.7 TFLOP of network work (about a minute with WASM SIMD). It runs in
+ * full when the backend is WASM SIMD or when SRCNN_FULL_TABLE=1; on the scalar JS backend only the rows
+ * that must always run: Set5 x3 9-5-5 and the six 9-1-5 (91 images) rows. SRCNN_TEST_BACKEND=js|wasm-simd
+ * overrides the backend (default 'auto').
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -119,7 +120,9 @@ function times255(p: Plane): Plane<Float64Array> {
   const full = process.env['SRCNN_FULL_TABLE'] === '1';
 
   before(() => {
-    backend = createBackend({ backend: 'auto' });
+    const choice = process.env['SRCNN_TEST_BACKEND'] ?? 'auto';
+    if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm-simd') throw new Error(`SRCNN_TEST_BACKEND must be auto, js or wasm-simd, got ${choice}`);
+    backend = createBackend({ backend: choice });
     for (const set of ['Set5', 'Set14'] as const) {
       for (const name of setImages(set)) images.set(`${set}/${name}`, decodeImage(readFileSync(join(sharedDir, 'data', set, `${name}.bmp`)), `${set}/${name}.bmp`));
     }
