@@ -25,7 +25,7 @@ import type { Sequential } from '../lib/nn/sequential.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../lib/train/checkpoint.js';
 import { PatchSampler, datasetChecksum, extractPatches, makeTrainingPair, type DataFile } from '../lib/train/data.js';
 import { Trainer, runTraining, type ValidationResult } from '../lib/train/loop.js';
-import { copyParams, createInferenceNet, createTrainingNet, type InitialLayer, heStd, paperLrMultipliers, sameReplicateSpecs, specsMargin } from '../lib/train/model.js';
+import { copyParams, createInferenceNet, createTrainingNet, type InitialLayer, heStd, paperLrMultipliers, specsMargin } from '../lib/train/model.js';
 import { createAdam, createSgd, type LrSchedule, type Optimizer } from '../lib/train/optimizers.js';
 import { evaluateNet, prepareEvalSet, type EvalImage } from '../lib/train/validate.js';
 import { decodeSafetensors, decodeSrcnnWeights, encodeSrcnnWeights } from '../lib/weights/safetensors.js';
@@ -178,9 +178,7 @@ async function exportWeights(outDir: string, target: string, backend: Backend): 
     ...(set14 ? { set14_psnr: round(set14.psnr, 4), set14_ssim: round(set14.ssim, 5) } : {}),
     date: new Date().toISOString().slice(0, 10),
   };
-  const weights = net.toWeights(meta);
-  const same = sameReplicateSpecs(specs);
-  weights.layers.forEach((l, i) => (l.spec = same[i]!));
+  const weights = net.toWeights(meta); // 'same'/'replicate' layers, as the authors' test code
   mkdirSync(dirname(resolve(target)), { recursive: true });
   writeAtomic(target, encodeSrcnnWeights(weights));
   console.log(`exported ${src} (step ${c.state.step}) -> ${target}`);
