@@ -3,7 +3,7 @@ export {
   makeTrainingPair, extractPatches, validMargin, dihedralCopy, PatchSampler, datasetChecksum,
 } from './data.js';
 export type { TrainingPair, PatchOptions, PatchSet, SamplerPosition, SamplerOptions, DataFile } from './data.js';
-export { mseLoss, psnrFromMse } from './loss.js';
+export { mseLoss } from './loss.js';
 export { createSgd, createAdam, scheduledLr } from './optimizers.js';
 export type {
   TrainableParam, Optimizer, OptimizerKind, OptimizerState, LrMultipliers, SgdOptions, AdamOptions, LrSchedule,

@@ -29,7 +29,3 @@ export function mseLoss(grad: Float32Array, pred: Float32Array, label: Float32Ar
   return sum / n;
 }
 
-/** PSNR in dB of a mean squared error on a 0..1 scale: `10 log10(1 / mse)`. */
-export function psnrFromMse(mse: number): number {
-  return 10 * Math.log10(1 / mse);
-}
