@@ -88,7 +88,7 @@ export function parseKerasH5(bytes: Uint8Array, opts: KerasH5Options, source = '
   checkHdf5Length(bytes, source);
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes.buffer
-    : bytes.slice().buffer;
+    : Uint8Array.prototype.slice.call(bytes).buffer; // a copy, also for Node Buffers (their slice is a view)
   const file = read('not a readable HDF5 file', () => new H5File(buffer, source));
   const fileAttrs = read('reading root attributes', () => file.attrs);
   const root = fileAttrs.layer_names === undefined && read('listing the root group', () => file.keys).includes('model_weights')

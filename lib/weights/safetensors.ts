@@ -268,7 +268,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   const tensors: Record<string, SafetensorsTensor> = {};
   for (const e of entries) {
     const info = DTYPES[e.dtype];
-    const copy = bytes.slice(bufferStart + e.begin, bufferStart + e.end);
+    // Uint8Array.prototype.slice: a real copy even when `bytes` is a Node Buffer (whose slice is a view).
+    const copy = Uint8Array.prototype.slice.call(bytes, bufferStart + e.begin, bufferStart + e.end);
     if (!LITTLE_ENDIAN_HOST) swapBytes(copy, info.size);
     setOwn(tensors, e.name, { dtype: e.dtype, shape: e.shape, data: new info.ctor(copy.buffer) } as SafetensorsTensor);
   }

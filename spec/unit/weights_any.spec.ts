@@ -38,3 +38,15 @@ describe('weights format sniffing', () => {
     expect(() => decodeWeights(h5, 'k.h5')).to.throw(DecodeError, /scale/);
   });
 });
+
+describe('decoding from a Node Buffer view', () => {
+  it('copies tensors out of a pooled Buffer (Buffer#slice shares memory)', () => {
+    const bytes = encodeSrcnnWeights(tiny());
+    // A small Buffer.from() lands inside Node's shared 8 KB pool at a non-zero offset.
+    const pad = Buffer.from([9, 9, 9]);
+    const buf = Buffer.from(bytes);
+    const w = decodeWeights(buf, 'pooled');
+    expect(Array.from(w.layers[0]!.weights)).to.deep.equal(Array(18).fill(0.5));
+    expect(Array.from(w.layers[1]!.weights)).to.deep.equal([1, 1]);
+  });
+});
