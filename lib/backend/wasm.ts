@@ -49,11 +49,15 @@ export interface WasmBackendOptions {
 /** Register tile: 4 rows x 8 columns (8 accumulators + 4 A splats + 2 B vectors + 1 temp = 15 xmm). */
 const TILE = { mr: 4, nr: 8 } as const;
 /** Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. */
-export const BLOCKING = { kc: 256, mc: 128, nc: 512 } as const;
+export const BLOCKING = { kc: 256, mc: 128, nc: 4096 } as const;
 /** Pixels a single-output-channel chunk should cover (whole rows). */
 const M1_CHUNK_PIXELS = 4096;
-/** Row width of the single-row GEMM (m = 1) path. */
-const GEMV_ROW = 1024;
+/**
+ * Fewest columns per chunk of the single-row GEMM (m = 1). Chunks are as wide as possible (n split
+ * evenly between threads): B's rows are then read in long contiguous runs, which DRAM streams twice
+ * as fast as 4 KB pieces of many rows.
+ */
+const ROW_GEMM_MIN_BLOCK = 4096;
 /** Memory limits in 64 KiB pages (2 GiB maximum keeps every address a positive int32). */
 const INITIAL_PAGES = 256;
 const MAX_PAGES = 32768;
@@ -442,24 +446,15 @@ class WasmSimdBackend implements Backend {
 
   /**
    * c[0..n) = (alpha * a) . B for a single row a (k floats, stride `aStride`) and B (k x n, row
-   * stride ldb): the dot-product kernel of single-output-channel convolution over rows of
-   * {@link GEMV_ROW} columns, so B is read once and never packed.
+   * stride ldb), streaming B's rows once in wide column blocks (B is large and each element is used
+   * once, so packing it would only double the memory traffic).
    */
   private gemmRow(n: number, k: number, alpha: number, aPtr: number, aStride: number, bPtr: number, ldb: number, cPtr: number): void {
     const w = this.slot('gemm.arow', 4 * k);
     const f = this.heap.f32();
     for (let p = 0; p < k; p++) f[(w >>> 2) + p] = alpha * f[(aPtr >>> 2) + p * aStride]!;
-    const kOff = this.linearTable(k, ldb);
-    const width = Math.min(n, GEMV_ROW);
-    const rows = Math.floor(n / width);
-    const rowsPerChunk = Math.max(1, Math.floor(M1_CHUNK_PIXELS / width));
-    const chunks = Math.ceil(rows / rowsPerChunk);
-    this.run({
-      kind: JobKind.convM1, total: chunks, xBase: bPtr, xImgStride: 0, xRowStride: 4 * width, kOff, kc: k, w,
-      yBase: cPtr, yImgStride: 0, outH: rows, outW: width, rowsPerChunk, chunksPerImg: chunks, biasValue: 0, relu: 0,
-    });
-    const done = rows * width;
-    if (done < n) this.kx.conv_m1_row(cPtr + 4 * done, bPtr + 4 * done, n - done, kOff, w, k, 0, 0);
+    const block = Math.max(ROW_GEMM_MIN_BLOCK, Math.ceil(n / this.threads / 4) * 4);
+    this.run({ kind: JobKind.rowGemm, total: Math.ceil(n / block), b: bPtr, ldb: 4 * ldb, w, k, c: cPtr, n, block });
   }
 
   /** Packs all of A (m rows x k, gathered by the two tables) in KC blocks; returns the packed address. */
@@ -558,8 +553,10 @@ class WasmSimdBackend implements Backend {
         const srow = s0 + p * wp;
         const drow = d0 + i * inW;
         for (let q = 0; q < wp; q++) {
-          if (interiorRow && q === padL) q = padL + inW;
-          if (q >= wp) break;
+          if (interiorRow && q === padL) {
+            q = padL + inW - 1; // skip the interior (already copied); continue at the right border
+            continue;
+          }
           const j = Math.min(inW - 1, Math.max(0, q - padL));
           f[drow + j] = f[drow + j]! + f[srow + q]!;
         }

@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -104,7 +104,20 @@ export interface FilterTapsJob {
   kW: number;
 }
 
-export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob;
+/** c[0..n) = w . B (a single-row GEMM, B row stride ldb bytes): chunk = `block` columns. */
+export interface RowGemmJob {
+  kind: typeof JobKind.rowGemm;
+  total: number;
+  b: number;
+  ldb: number;
+  w: number;
+  k: number;
+  c: number;
+  n: number;
+  block: number;
+}
+
+export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -119,6 +132,7 @@ export const JOB_FIELDS = {
   [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
+  [JobKind.rowGemm]: ['kind', 'total', 'b', 'ldb', 'w', 'k', 'c', 'n', 'block'],
   [JobKind.filterTaps]: ['kind', 'total', 'inC', 'batch', 'dw', 'xBase', 'xImgStride', 'xChanStride', 'xRowStride', 'dyBase',
     'dyImgStride', 'dyChanStride', 'outH', 'outW', 'kH', 'kW'],
 } as const;
@@ -142,6 +156,11 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
     case JobKind.filterTaps:
       filterTapsChunk(kx, job, idx);
       break;
+    case JobKind.rowGemm: {
+      const j0 = idx * job.block;
+      kx.axpy_rows(job.c + 4 * j0, job.b + 4 * j0, job.ldb, job.w, job.k, Math.min(job.block, job.n - j0));
+      break;
+    }
   }
 }
 

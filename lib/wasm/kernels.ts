@@ -75,10 +75,16 @@ export interface KernelExports {
    */
   corr_taps(dst: number, x: number, dy: number, rows: number, cols: number, xStride: number, dyStride: number,
     taps: number, accumulate: number): void;
+  /**
+   * A single-row product streamed row by row (axpy form): c[j] = sum_{p < k} w[p] * b[p*ldb + j] for
+   * j < width (ldb in bytes). Each row of b is read once, contiguously; c stays in L1.
+   */
+  axpy_rows(c: number, b: number, ldb: number, w: number, k: number, width: number): void;
 }
 
 /** Names of the exported functions, for checks after instantiation. */
-export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps'];
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps',
+  'axpy_rows'];
 
 /** Emits `f32x4.splat(0)` into `l`. */
 function zero(f: FunctionBuilder, l: Local): void {
@@ -323,7 +329,7 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
   });
 }
 
-/** conv_m1_row: see {@link KernelExports.conv_m1_row}. Blocks of 16, then 4, then 1 pixel. */
+/** conv_m1_row: see {@link KernelExports.conv_m1_row}. Blocks of 24 pixels (6 accumulators + 6 hoisted loads + splat + temporary = 14 xmm), then 4, then 1. */
 function emitConvM1Row(f: FunctionBuilder): void {
   const P = (n: string): Local => f.param(n);
   const l = {
@@ -333,7 +339,7 @@ function emitConvM1Row(f: FunctionBuilder): void {
   };
   f.get(l.kOff).get(P('kc')).i32(2).op('i32_shl').op('i32_add').set(l.kend);
   f.i32(0).set(l.j);
-  emitM1Block(f, 4, l);
+  emitM1Block(f, 6, l);
   emitM1Block(f, 1, l);
   emitM1Block(f, 0, l);
 }
@@ -498,6 +504,38 @@ function emitCorrTaps(f: FunctionBuilder): void {
   pass(1);
 }
 
+/** axpy_rows: see {@link KernelExports.axpy_rows}. */
+function emitAxpyRows(f: FunctionBuilder): void {
+  const P = (n: string): Local => f.param(n);
+  const [c, b, ldb, w, k, width] = ['c', 'b', 'ldb', 'w', 'k', 'width'].map(P) as [Local, Local, Local, Local, Local, Local];
+  const p = f.local(i32, 'p');
+  const jb = f.local(i32, 'jb');
+  const vecEnd = f.local(i32, 'vecEnd');
+  const rowEnd = f.local(i32, 'rowEnd');
+  const row = f.local(i32, 'row');
+  const wv = f.local(v128, 'wv');
+  const ws = f.local(f32, 'ws');
+  f.get(width).i32(-4).op('i32_and').i32(2).op('i32_shl').set(vecEnd);
+  f.get(width).i32(2).op('i32_shl').set(rowEnd);
+  f.get(c).i32(0).get(rowEnd).memoryFill();
+  f.get(b).set(row);
+  f.forRange(p, 0, k, 1, () => {
+    f.get(w).get(p).i32(2).op('i32_shl').op('i32_add').mem('f32_load').set(ws);
+    f.get(ws).op('f32x4_splat').set(wv);
+    f.forRange(jb, 0, vecEnd, 16, () => {
+      f.get(c).get(jb).op('i32_add');
+      f.get(c).get(jb).op('i32_add').mem('v128_load');
+      f.get(wv).get(row).get(jb).op('i32_add').mem('v128_load').op('f32x4_mul').op('f32x4_add').mem('v128_store');
+    });
+    f.forRange(jb, vecEnd, rowEnd, 4, () => {
+      f.get(c).get(jb).op('i32_add');
+      f.get(c).get(jb).op('i32_add').mem('f32_load');
+      f.get(ws).get(row).get(jb).op('i32_add').mem('f32_load').op('f32_mul').op('f32_add').mem('f32_store');
+    });
+    f.addTo(row, ldb);
+  });
+}
+
 /** Emits the kernel module for `spec`, importing `env.memory` with the given limits. */
 export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Array {
   if (spec.nr % 4 !== 0 || spec.nr <= 0 || spec.mr <= 0) throw new RangeError(`bad micro-tile ${spec.mr}x${spec.nr}`);
@@ -514,5 +552,6 @@ export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Ar
   m.addFunction('sum', [['ptr', i32], ['len', i32]], [f32], emitSum);
   m.addFunction('corr_taps', [['dst', i32], ['x', i32], ['dy', i32], ['rows', i32], ['cols', i32], ['xStride', i32],
     ['dyStride', i32], ['taps', i32], ['accumulate', i32]], [], emitCorrTaps);
+  m.addFunction('axpy_rows', [['c', i32], ['b', i32], ['ldb', i32], ['w', i32], ['k', i32], ['width', i32]], [], emitAxpyRows);
   return m.encode();
 }
