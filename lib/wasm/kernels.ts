@@ -329,7 +329,7 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
   });
 }
 
-/** conv_m1_row: see {@link KernelExports.conv_m1_row}. Blocks of 24 pixels (6 accumulators + 6 hoisted loads + splat + temporary = 14 xmm), then 4, then 1. */
+/** conv_m1_row: see {@link KernelExports.conv_m1_row}. Blocks of 24 pixels (6 accumulators + 6 hoisted loads + splat + temporary = 14 xmm), then 16, 8, 4 and 1 for the rest of the row. */
 function emitConvM1Row(f: FunctionBuilder): void {
   const P = (n: string): Local => f.param(n);
   const l = {
@@ -339,9 +339,7 @@ function emitConvM1Row(f: FunctionBuilder): void {
   };
   f.get(l.kOff).get(P('kc')).i32(2).op('i32_shl').op('i32_add').set(l.kend);
   f.i32(0).set(l.j);
-  emitM1Block(f, 6, l);
-  emitM1Block(f, 1, l);
-  emitM1Block(f, 0, l);
+  for (const nvec of [6, 4, 2, 1, 0]) emitM1Block(f, nvec, l);
 }
 
 /** pad_plane: see {@link KernelExports.pad_plane}. */
