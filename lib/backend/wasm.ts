@@ -1,11 +1,12 @@
 /**
  * The 'wasm-simd' backend: kernels emitted at run time as WebAssembly SIMD128 (lib/wasm/kernels.ts),
- * running on one WebAssembly.Memory, optionally on several threads sharing it.
+ * running on one WebAssembly.Memory, optionally on several threads sharing it (lib/wasm/pool.ts).
  *
- * - gemm: BLIS-style. A is packed once per call into MR-row panels (all of it: the kernels' A are
- *   weights or gradients, a few MB at most); B is packed per chunk of columns and per k block
- *   (KC) into NR-column panels; the micro-kernel keeps an MR x NR tile in registers.
- * - conv2d: im2col + GEMM, where im2col never exists as a matrix: the B packing gathers the patch
+ * - gemm: BLIS-style (Goto & van de Geijn 2008). A is packed once per call into MR-row panels (all
+ *   of it: the A operands here are weights or gradients, a few MB at most); B is packed per chunk of
+ *   columns (NC) and per k block (KC) into NR-column panels; the micro-kernel keeps an MR x NR tile
+ *   in registers. m = 1 (and beta = 0, B not transposed) streams B's rows instead (axpy_rows).
+ * - conv2d: im2col + GEMM where im2col never exists as a matrix: the B packing gathers the patch
  *   elements through offset tables straight from the (padded) image into the NR-column panels of
  *   one chunk. 'same' padding first copies the input into a padded buffer (zeros or replicate).
  *   A 1x1 convolution without padding packs the activations like a plain matrix. A single output
@@ -14,7 +15,11 @@
  *   k-1) with the flipped, in/out-swapped weights, giving the gradient of the padded input, then
  *   the padding is folded back (dropped for zeros, added onto the edge pixels for replicate).
  * - conv2dBackpropFilter: dW = dY * cols^T as one GEMM whose reduction runs over batch x pixels,
- *   with cols^T gathered by the same B packing; db = row sums of dY.
+ *   with cols^T gathered by the same B packing; fewer than MR output channels use direct
+ *   correlation (corr_taps) instead; db = row sums of dY.
+ *
+ * Results do not depend on the thread count (bit-identical): work is split into chunks of whole
+ * output columns (or rows, or weight rows), each reduced in a fixed order by one thread.
  *
  * Buffers from {@link Backend.alloc} live in the module's memory and are used in place; any other
  * Float32Array is copied into scratch memory (and outputs copied back).
@@ -22,11 +27,10 @@
 import { BackendError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { ConvInfo } from '../kernels/conv_info.js';
 import { WasmHeap } from '../wasm/heap.js';
-import { JobKind, type Job, type ThreadScratch } from '../wasm/jobs.js';
+import { JobKind, runChunk, type Job, type ThreadScratch } from '../wasm/jobs.js';
 import { EpilogueFlag, KERNEL_NAMES, buildKernelModule, type KernelExports, type KernelSpec } from '../wasm/kernels.js';
 import { CONTROL_WORDS, WasmThreadPool, type SpawnWasmWorker } from '../wasm/pool.js';
 import { relaxedSimdSupported, sharedMemorySupported, simdSupported, wasmApi, type WasmMemory } from '../wasm/runtime.js';
-import { runChunk } from '../wasm/jobs.js';
 import type { Backend } from './backend.js';
 
 /** Options of {@link createWasmBackend}. */
