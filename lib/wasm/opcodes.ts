@@ -21,8 +21,6 @@ const simd = (sub: number): readonly number[] => [PREFIX_SIMD, ...uleb(sub)];
 /** Opcode bytes by instruction name. */
 export const Op = {
   // control
-  unreachable: [0x00],
-  nop: [0x01],
   block: [0x02],
   loop: [0x03],
   if: [0x04],
@@ -30,9 +28,7 @@ export const Op = {
   end: [0x0b],
   br: [0x0c],
   br_if: [0x0d],
-  return: [0x0f],
   call: [0x10],
-  drop: [0x1a],
   select: [0x1b],
   // variables
   local_get: [0x20],
@@ -41,7 +37,6 @@ export const Op = {
   // memory
   i32_load: [0x28],
   f32_load: [0x2a],
-  i32_store: [0x36],
   f32_store: [0x38],
   memory_copy: fc(10),
   memory_fill: fc(11),
@@ -55,7 +50,6 @@ export const Op = {
   i32_lt_s: [0x48],
   i32_lt_u: [0x49],
   i32_gt_s: [0x4a],
-  i32_le_s: [0x4c],
   i32_ge_s: [0x4e],
   // f32 comparisons
   f32_lt: [0x5d],
@@ -91,7 +85,6 @@ export type OpName = keyof typeof Op;
 export const naturalAlign = {
   i32_load: 2,
   f32_load: 2,
-  i32_store: 2,
   f32_store: 2,
   v128_load: 4,
   v128_load32_splat: 2,
