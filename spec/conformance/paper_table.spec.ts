@@ -2,10 +2,11 @@
  * Acceptance: the authors' SRCNN weights under the authors' protocol reproduce the PSNR/SSIM table of
  * shared/anchors/quality.md section 3, and the Keras tutorial model reproduces section 7.
  *
- * Paper pipeline per image (quality.md section 4, `demo_SR.m`): Y = MATLAB rgb2ycbcr on uint8 (rounded;
- * gray images raw), modcrop to the scale, /255, MATLAB imresize bicubic 1/scale then scale (float64),
- * the network in float32 on the bicubic Y ('same' + replicate), then `evaluate(..., 'paper')` on the
- * float output x 255 (uint8 rounding, shave = scale, PSNR 20 log10(255/RMSE), Wang SSIM).
+ * Paper pipeline per image (quality.md section 4, `demo_SR.m`), as `evaluateModel(.., { protocol:
+ * 'paper' })` runs it: Y = MATLAB rgb2ycbcr on uint8 (rounded; gray images raw), modcrop to the scale,
+ * /255, MATLAB imresize bicubic 1/scale then scale (float64), the network in float32 on the bicubic Y
+ * ('same' + replicate), then `evaluate(..., 'paper')` on the float output x 255 (uint8 rounding,
+ * shave = scale, PSNR 20 log10(255/RMSE), Wang SSIM).
  *
  * Tolerances: means within 0.002 dB and 0.0001 SSIM of the 4/5-decimal table (the acceptance bound
  * is 0.005 / 0.0005; measured deviations are at most 0.0001 dB and 0.000005, the table's rounding);
@@ -22,12 +23,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../../lib/backend/backend.js';
 import { createBackend } from '../../lib/backend/index.js';
-import { matlabYU8 } from '../../lib/image/color.js';
 import { decodeImage } from '../../lib/image/codec.js';
-import { modcrop } from '../../lib/image/crop.js';
-import { createImage, createPlane, type Image, type Plane } from '../../lib/image/image.js';
-import { imresize } from '../../lib/image/imresize.js';
-import { evaluate } from '../../lib/metrics/evaluate.js';
+import type { Image } from '../../lib/image/image.js';
+import { evaluateModel } from '../../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../../lib/pipeline/srcnn.js';
 import { parseReferenceJson } from '../../lib/weights/reference_json.js';
 import { hasShared, sharedDir } from '../helpers/paths.js';
@@ -85,38 +83,14 @@ const MEAN_SSIM_TOL = 0.0001;
 const IMG_PSNR_TOL = 0.005 + 1e-9;
 const IMG_SSIM_TOL = 0.00005 + 1e-12;
 
-interface Prepared {
-  /** modcropped uint8 Y (gray: raw), the ground truth. */
-  gt: Image;
-  /** Bicubic Y/255 (float64), the network input. */
-  bicubic: Plane<Float64Array>;
-}
-
 function setImages(set: SetName): string[] {
   return set === 'Set5' ? SET5 : SET14;
-}
-
-/** demo_SR.m steps 1-4 for one image at one scale. */
-function prepare(img: Image, scale: number): Prepared {
-  const y = img.channels === 1 ? img : createImage(img.width, img.height, 1, matlabYU8(img));
-  const gt = modcrop(y, scale);
-  const g01 = createPlane(gt.width, gt.height, 1);
-  for (let i = 0; i < g01.data.length; i++) g01.data[i] = gt.data[i]! / 255;
-  const lr = imresize(g01, { scale: 1 / scale });
-  return { gt, bicubic: imresize(lr, { scale }) };
-}
-
-function times255(p: Plane): Plane<Float64Array> {
-  const out = createPlane(p.width, p.height, 1);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = p.data[i]! * 255;
-  return out;
 }
 
 (hasShared ? describe : describe.skip)('conformance: paper table (quality.md section 3, authors\' weights, demo_SR.m protocol)', function () {
   this.timeout(30 * 60 * 1000);
   let backend: Backend;
   const images = new Map<string, Image>();
-  const prepared = new Map<string, Prepared>();
   const full = process.env['SRCNN_FULL_TABLE'] === '1';
 
   before(() => {
@@ -129,16 +103,6 @@ function times255(p: Plane): Plane<Float64Array> {
   });
   after(() => backend.dispose());
 
-  function get(key: string, scale: number): Prepared {
-    const k = `${key}@${scale}`;
-    let p = prepared.get(k);
-    if (!p) {
-      p = prepare(images.get(key)!, scale);
-      prepared.set(k, p);
-    }
-    return p;
-  }
-
   for (const [dir, set, scale, bicP, bicS, srP, srS, always] of TABLE) {
     it(`${dir} on ${set}: bicubic ${bicP.toFixed(4)} / ${bicS}, SRCNN ${srP.toFixed(4)} / ${srS}`, async function () {
       if (!always && !full && backend.name === 'js') this.skip();
@@ -150,10 +114,7 @@ function times255(p: Plane): Plane<Float64Array> {
       const perImage: string[] = [];
       for (const name of names) {
         const key = `${set}/${name}`;
-        const { gt, bicubic } = get(key, scale);
-        const b = evaluate(times255(bicubic), gt, { protocol: 'paper', scale });
-        const out = await model.superResolveY(bicubic);
-        const s = evaluate(times255(out), gt, { protocol: 'paper', scale });
+        const { bicubic: b, srcnn: s } = await evaluateModel(model, images.get(key)!, { protocol: 'paper', scale });
         sums.bicP += b.psnr / names.length;
         sums.bicS += b.ssim / names.length;
         sums.srP += s.psnr / names.length;
