@@ -54,7 +54,17 @@ export interface WasmWorkerHandle {
 
 /**
  * Starts a thread that calls `runWasmWorker(init)` (the thread must not keep the host process alive,
- * e.g. Node's `worker.unref()`).
+ * e.g. Node's `worker.unref()`). Node: `spawnNodeWasmWorker` in lib/node/wasm_workers.ts.
+ * @example A browser (cross-origin isolated page, so SharedArrayBuffer exists):
+ * ```ts
+ * // worker.js: self.onmessage = (e) => runWasmWorker(e.data);
+ * const spawnWorker: SpawnWasmWorker = (init) => {
+ *   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+ *   w.postMessage(init);
+ *   return { terminate: () => w.terminate() };
+ * };
+ * const backend = createBackend({ threads: navigator.hardwareConcurrency, spawnWorker });
+ * ```
  */
 export type SpawnWasmWorker = (init: WasmWorkerInit) => WasmWorkerHandle;
 
