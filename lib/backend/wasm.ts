@@ -105,6 +105,8 @@ class WasmSimdBackend implements Backend {
   /** Offset tables by content key, least recently used first. */
   private readonly tables = new Map<string, Slot>();
   private tableBytes = 0;
+  /** Addresses of the blocks handed out by alloc (free accepts only these). */
+  private readonly userBlocks = new Set<number>();
   private disposed = false;
 
   constructor(opts: WasmBackendOptions) {
@@ -149,12 +151,14 @@ class WasmSimdBackend implements Backend {
     checkDim('alloc', 'length', length, 0);
     if (!this.shared) return new Float32Array(length);
     const ptr = this.heap.allocBytes(4 * length, true);
+    this.userBlocks.add(ptr);
     return this.heap.view(ptr, length);
   }
 
+  /** Returns an alloc() buffer. Plain arrays are ignored; other views into the memory throw. */
   free(buf: Float32Array): void {
     if (this.disposed || !this.heap.owns(buf)) return;
-    if (this.heap.blockSize(buf.byteOffset) === undefined) {
+    if (!this.userBlocks.delete(buf.byteOffset)) {
       throw new BackendError(`free: this buffer (byte offset ${buf.byteOffset}) did not come from alloc, or was already freed`);
     }
     this.heap.freeBytes(buf.byteOffset);

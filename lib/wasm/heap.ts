@@ -109,11 +109,6 @@ export class WasmHeap {
     }
   }
 
-  /** Size in bytes of the live block at `ptr`, or undefined. */
-  blockSize(ptr: number): number | undefined {
-    return this.live.get(ptr);
-  }
-
   /** True when `view` lies in this heap's memory (also for views created before a growth). */
   owns(view: ArrayBufferView): boolean {
     return this.seenBuffers.has(view.buffer);

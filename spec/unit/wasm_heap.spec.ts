@@ -32,6 +32,7 @@ describe('wasm heap', () => {
     expect(h.allocBytes(128, false)).to.equal(a);
     h.freeBytes(c);
     expect(h.allocBytes(64, false)).to.equal(c);
+    expect(h.liveBytes).to.equal(128 + 64);
   });
 
   it('grows the memory, and views created before the growth stay valid and owned', () => {
