@@ -48,6 +48,14 @@ export interface WasmBackendOptions {
    * @defaultValue 'auto'
    */
   fma?: boolean | 'auto';
+  /**
+   * 'shared': a shared WebAssembly.Memory (needed for threads; views from alloc stay valid when it
+   * grows). 'private': an ordinary memory, as where SharedArrayBuffer is unavailable (a page that is
+   * not cross-origin isolated); alloc then returns plain arrays, which kernels copy in and out,
+   * because a private memory's views detach when it grows. 'auto' = 'shared' where supported.
+   * @defaultValue 'auto'
+   */
+  memory?: 'auto' | 'shared' | 'private';
 }
 
 /** Register tile: 4 rows x 8 columns (8 accumulators + 4 A splats + 2 B vectors + 1 temp = 15 xmm). */
@@ -118,7 +126,12 @@ class WasmSimdBackend implements Backend {
     const fmaOpt = opts.fma ?? 'auto';
     if (fmaOpt === true && !relaxedSimdSupported()) throw new BackendError('fma: true needs relaxed SIMD (f32x4.relaxed_madd), which this runtime does not validate');
     this.spec = { ...TILE, fma: fmaOpt === 'auto' ? relaxedSimdSupported() : fmaOpt };
-    this.shared = sharedMemorySupported();
+    const memOpt = opts.memory ?? 'auto';
+    if (memOpt !== 'auto' && memOpt !== 'shared' && memOpt !== 'private') {
+      throw new ValueError(`createWasmBackend: memory must be 'auto', 'shared' or 'private', got '${String(memOpt)}'`);
+    }
+    if (memOpt === 'shared' && !sharedMemorySupported()) throw new BackendError("memory: 'shared' needs SharedArrayBuffer, which is unavailable here");
+    this.shared = memOpt === 'private' ? false : sharedMemorySupported();
     if (threads > 1 && !this.shared) throw new BackendError(`threads: ${threads} needs a shared WebAssembly.Memory (SharedArrayBuffer), which is unavailable here`);
     if (threads > 1 && !opts.spawnWorker) {
       throw new BackendError(`threads: ${threads} needs a spawnWorker (in Node: spawnNodeWasmWorker from srcnn-ts/node)`);

@@ -234,6 +234,27 @@ describe('wasm-simd backend: lifecycle', () => {
     expect(() => be.alloc(1)).to.throw(BackendError, /disposed/);
   });
 
+  it("a private (non-shared) memory gives the same results; alloc then returns plain arrays", () => {
+    const shared = createWasmBackend();
+    const priv = createWasmBackend({ memory: 'private' });
+    const info = convInfo([2, 3, 30, 30], [8, 3, 5, 5], 'same', 'replicate');
+    const x = randomFloat32(2 * 3 * 900, 1);
+    const w = randomFloat32(8 * 75, 2);
+    const y1 = shared.conv2d(new Float32Array(2 * 8 * 900), x, w, null, info, true);
+    expect(priv.alloc(4).buffer).to.not.be.instanceOf(SharedArrayBuffer);
+    // 3 x 1200^2 floats of copies (17 MB) grow the private memory past its initial 16 MB.
+    const n = 1200;
+    const a = randomFloat32(n * n, 3);
+    const c1 = shared.gemm(false, true, n, n, n, 1, a, n, a, n, 0, new Float32Array(n * n), n);
+    const c2 = priv.gemm(false, true, n, n, n, 1, a, n, a, n, 0, new Float32Array(n * n), n);
+    expect(c2.every((v, i) => v === c1[i])).to.equal(true);
+    const y2 = priv.conv2d(priv.alloc(2 * 8 * 900), x, w, null, info, true);
+    expect(Array.from(y2)).to.deep.equal(Array.from(y1));
+    expect(() => createWasmBackend({ memory: 'private', threads: 2 })).to.throw(BackendError, /shared/);
+    shared.dispose();
+    priv.dispose();
+  });
+
   it('threads > 1 without a worker spawner is a BackendError naming the fix', () => {
     expect(() => createWasmBackend({ threads: 2 })).to.throw(BackendError, /spawnWorker/);
     expect(() => createWasmBackend({ threads: 0 })).to.throw(ValueError);
