@@ -218,8 +218,10 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
       f.get(mrEff).i32(mr).op('i32_eq').get(nrEff).i32(nr).op('i32_eq').op('i32_and').if(
         () => {
           // Full tile: vector epilogue straight into C.
-          f.get(alpha).op('f32x4_splat').set(scal);
-          for (const r of acc) for (const x of r) f.get(x).get(scal).op('f32x4_mul').set(x);
+          f.get(alpha).f32(1).op('f32_ne').if(() => {
+            f.get(alpha).op('f32x4_splat').set(scal);
+            for (const r of acc) for (const x of r) f.get(x).get(scal).op('f32x4_mul').set(x);
+          });
           has(EpilogueFlag.accumulate);
           f.if(() => {
             f.get(beta).op('f32x4_splat').set(scal);

@@ -52,6 +52,7 @@ export const Op = {
   i32_gt_s: [0x4a],
   i32_ge_s: [0x4e],
   // f32 comparisons
+  f32_ne: [0x5c],
   f32_lt: [0x5d],
   // i32 arithmetic
   i32_add: [0x6a],
