@@ -281,7 +281,7 @@ function micro4x3(
 /**
  * The m = 1 path: c(1 x n) = alpha * a(1 x k) * op(B) + beta * c. `incA` is the stride between the
  * k elements of the row a (lda when A is transposed). Without transB it streams rows of B (axpy,
- * four rows per pass over a float64 accumulator of {@link ROW_CHUNK} columns that stays in L1); with
+ * eight rows per pass over a float64 accumulator of {@link ROW_CHUNK} columns that stays in L1); with
  * transB each c[j] is a dot product of a and row j of B. Sums are float64; C is written once.
  */
 function gemvRow(
@@ -311,11 +311,16 @@ function gemvRow(
     const len = Math.min(ROW_CHUNK, n - j0);
     acc.fill(0, 0, len);
     let p = 0;
-    for (; p + 4 <= k; p += 4) {
+    for (; p + 8 <= k; p += 8) {
       const q = offA + p * incA;
       const a0 = a[q]!, a1 = a[q + incA]!, a2 = a[q + 2 * incA]!, a3 = a[q + 3 * incA]!;
+      const a4 = a[q + 4 * incA]!, a5 = a[q + 5 * incA]!, a6 = a[q + 6 * incA]!, a7 = a[q + 7 * incA]!;
       const r0 = offB + p * ldb + j0, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-      for (let j = 0; j < len; j++) acc[j] += a0 * b[r0 + j]! + a1 * b[r1 + j]! + a2 * b[r2 + j]! + a3 * b[r3 + j]!;
+      const r4 = r3 + ldb, r5 = r4 + ldb, r6 = r5 + ldb, r7 = r6 + ldb;
+      for (let j = 0; j < len; j++) {
+        acc[j] += a0 * b[r0 + j]! + a1 * b[r1 + j]! + a2 * b[r2 + j]! + a3 * b[r3 + j]! +
+          a4 * b[r4 + j]! + a5 * b[r5 + j]! + a6 * b[r6 + j]! + a7 * b[r7 + j]!;
+      }
     }
     for (; p < k; p++) {
       const ap = a[offA + p * incA]!;
