@@ -378,9 +378,9 @@ class WasmSimdBackend implements Backend {
     this.trimTables();
   }
 
-  /** Runs every chunk of `job`, on the pool when there is one. */
+  /** Runs every chunk of `job`, on the pool when there is one and more than one chunk. */
   private run(job: Job): void {
-    if (this.pool) {
+    if (this.pool && job.total > 1) {
       this.pool.run(job);
       return;
     }
