@@ -71,8 +71,16 @@ export async function writeImageFile(path: string, image: Image, opts: WriteImag
   }
   assertImage(image, 'writeImageFile');
   await checkNotProtected(path, opts.protect ?? []);
-  const bytes = encodeImage(image, format);
+  await writeFileAtomic(path, encodeImage(image, format));
+}
 
+/**
+ * Writes `data` (bytes, or text as UTF-8) to `path` atomically: the data goes to a temporary file in
+ * the same directory (`.<name>.<pid>.<random>.tmp`), which is flushed to disk and then renamed over
+ * `path`. On failure the temporary file is removed and `path` is left as it was.
+ * @throws IoError naming `path` when it cannot be written.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const target = resolve(path);
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
@@ -80,7 +88,7 @@ export async function writeImageFile(path: string, image: Image, opts: WriteImag
     const handle = await open(temp, 'wx');
     created = true;
     try {
-      await handle.writeFile(bytes);
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
