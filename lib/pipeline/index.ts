@@ -6,3 +6,5 @@ export type {
 } from './srcnn.js';
 export { splitLuma, mergeLuma } from './luma.js';
 export type { LumaSplit, Rounding } from './luma.js';
+export { evaluateModel, meanEvalResult, MODEL_PROTOCOLS } from './evaluate_model.js';
+export type { EvaluateModelOptions, EvalImages, ModelEvaluation, ModelProtocol } from './evaluate_model.js';
