@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
 import { compare } from './compare.js';
 import { degrade } from './degrade.js';
+import { evalCommand } from './eval.js';
 import { upscale } from './upscale.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const COMMANDS: readonly Command[] = [upscale, degrade, compare];
+export const COMMANDS: readonly Command[] = [upscale, degrade, compare, evalCommand];
