@@ -4,11 +4,12 @@
  * layout; CI has no Chromium, so this is a script, not a test (spec/unit/report/html.spec.ts checks the
  * page structure).
  *
- * Usage:
+ * Usage (the committed docs/images/report-screenshot.png was made with exactly these commands):
  *   npx tsc -p tsconfig.json && npx tsc -p tsconfig.spec.json
- *   node dist/lib/cli/bin.js eval examples/testcard.png --scale 3 \
- *     --weights ../shared/reference-weights/srcnn_955_imagenet_x3/srcnn_955_imagenet_x3.json --report /tmp/report.html
- *   node build/tools/check_report.js /tmp/report.html [--out docs/images/report-screenshot.png] [--size 1400x2000]
+ *   node dist/lib/cli/bin.js eval examples/testcard.png --scale 2 \
+ *     --weights ../shared/reference-weights/srcnn_955_imagenet_x2/srcnn_955_imagenet_x2.json --report /tmp/report.html
+ *   node build/tools/check_report.js /tmp/report.html --size 1400x1250
+ * Options: --out <png> (default docs/images/report-screenshot.png), --size WxH (default 1400x2000).
  *
  * Chromium: $CHROMIUM or /usr/bin/chromium, run with a fresh temporary profile and no network
  * services. Exit code 0 when the page passed the checks and the screenshot is not blank, else 1.
