@@ -39,3 +39,11 @@ describe('image I/O: browser-safe import graph', () => {
     expect(Object.fromEntries(externalImports('lib/image/codec.ts'))).to.deep.equal({ pngjs: 'lib/image/png_encode.ts' });
   });
 });
+
+describe('the main entry (srcnn-ts): browser-safe import graph', () => {
+  it('lib/index.ts reaches no Node built-in and only browser-safe packages (ndarray, jsfive)', () => {
+    const ext = externalImports('lib/index.ts');
+    const offenders = [...ext].filter(([spec]) => spec !== 'ndarray' && spec !== 'jsfive');
+    expect(Object.fromEntries(offenders)).to.deep.equal({});
+  });
+});

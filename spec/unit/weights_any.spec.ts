@@ -43,8 +43,9 @@ describe('decoding from a Node Buffer view', () => {
   it('copies tensors out of a pooled Buffer (Buffer#slice shares memory)', () => {
     const bytes = encodeSrcnnWeights(tiny());
     // A small Buffer.from() lands inside Node's shared 8 KB pool at a non-zero offset.
-    const pad = Buffer.from([9, 9, 9]);
+    Buffer.from([9, 9, 9]);
     const buf = Buffer.from(bytes);
+    expect(buf.buffer.byteLength, 'the Buffer must be a view into a larger pool').to.be.greaterThan(buf.byteLength);
     const w = decodeWeights(buf, 'pooled');
     expect(Array.from(w.layers[0]!.weights)).to.deep.equal(Array(18).fill(0.5));
     expect(Array.from(w.layers[1]!.weights)).to.deep.equal([1, 1]);
