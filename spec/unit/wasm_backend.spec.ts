@@ -118,6 +118,8 @@ const convCases: ConvCase[] = [
   { x: [1, 2, 6, 6], w: [9, 2, 4, 4], padding: 'same', mode: 'zeros' },
   { x: [1, 1, 5, 5], w: [2, 1, 5, 5], padding: 'same', mode: 'replicate' },
   { x: [1, 3, 4, 40], w: [7, 3, 2, 5], padding: 'valid', mode: 'zeros' },
+  // Several column chunks per image (4900 pixels > 4096) and several k blocks (K = 300 > 256).
+  { x: [2, 12, 70, 70], w: [8, 12, 5, 5], padding: 'same', mode: 'replicate' },
 ];
 
 function label(t: ConvCase): string {

@@ -51,6 +51,7 @@ describe('wasm-simd backend: 2 threads', () => {
     [[4, 64, 25, 25], [32, 64, 1, 1], 'valid', 'zeros'],
     [[4, 32, 25, 25], [1, 32, 5, 5], 'valid', 'zeros'],
     [[1, 3, 40, 50], [8, 3, 5, 5], 'same', 'replicate'],
+    [[2, 12, 70, 70], [8, 12, 5, 5], 'same', 'replicate'],
   ];
   for (const [xs, ws, pad, mode] of convs) {
     it(`conv2d, backprop input and filter x=[${xs.join(',')}] w=[${ws.join(',')}] ${pad}/${mode} are identical to 1 thread`, () => {
