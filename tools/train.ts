@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createNodeBackend } from '../lib/node/wasm_workers.js';
 import type { Backend } from '../lib/backend/backend.js';
 import { OptionError } from '../lib/errors.js';
-import { matlabY } from '../lib/image/color.js';
+import { matlabYU8 } from '../lib/image/color.js';
+import { createPlane, type Plane } from '../lib/image/image.js';
 import { decodeImage } from '../lib/image/codec.js';
 import { architecture } from '../lib/model/index.js';
 import type { Sequential } from '../lib/nn/sequential.js';
@@ -97,8 +98,10 @@ function readFolder(dir: string): DataFile[] {
   return names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
 }
 
-function lumaOf(f: DataFile) {
-  return matlabY(decodeImage(f.bytes, f.name));
+/** MATLAB `rgb2ycbcr` Y of a uint8 image, rounded to uint8 as MATLAB returns it (gray: raw), 0..255. */
+function lumaOf(f: DataFile): Plane<Float64Array> {
+  const img = decodeImage(f.bytes, f.name);
+  return createPlane(img.width, img.height, 1, Float64Array.from(matlabYU8(img)));
 }
 
 function loadEvalSet(dir: string, scale: number): EvalImage[] {
