@@ -56,7 +56,7 @@ const x = (s: number): number => padL + (s / maxStep) * plotW;
 
 const lmin = Math.log10(Math.min(...loss.map((p) => p.value)));
 const lmax = Math.log10(Math.max(...loss.map((p) => p.value)));
-const lLo = Math.floor(lmin * 2) / 2, lHi = Math.ceil(lmax * 2) / 2 || lLo + 0.5;
+const lLo = Math.floor(lmin * 2) / 2, lHi = Math.max(Math.ceil(lmax * 2) / 2, lLo + 0.5);
 const yLoss = (v: number): number => padT + ((lHi - Math.log10(v)) / (lHi - lLo)) * plotH;
 
 const target = opts.target !== undefined ? Number(opts.target) : null;
