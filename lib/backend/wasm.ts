@@ -74,6 +74,12 @@ const ROW_GEMM_MIN_BLOCK = 4096;
 const INITIAL_PAGES = 256;
 const MAX_PAGES = 32768;
 const MAX_THREADS = 64;
+/**
+ * Chunks per thread a job is cut into at least: with dynamic scheduling, a thread that is
+ * descheduled while holding a chunk delays the call by at most one chunk, so finer chunks keep
+ * the tail short on a busy machine.
+ */
+const CHUNKS_PER_THREAD = 8;
 /** Offset tables kept between calls (they depend only on shapes, which repeat). */
 const TABLE_CACHE_BYTES = 32 << 20;
 
@@ -389,11 +395,11 @@ class WasmSimdBackend implements Backend {
 
   /**
    * Columns per chunk for `images` images of `n` columns: at most NC, a multiple of NR, split
-   * evenly, and with threads at least 4 chunks per thread overall (dynamic scheduling balances them).
+   * evenly, and with threads at least {@link CHUNKS_PER_THREAD} chunks per thread overall.
    */
   private chunkCols(n: number, images: number): number {
     const { nr } = this.spec;
-    const minChunks = this.threads === 1 ? 1 : Math.ceil((4 * this.threads) / images);
+    const minChunks = this.threads === 1 ? 1 : Math.ceil((CHUNKS_PER_THREAD * this.threads) / images);
     const chunks = Math.max(Math.ceil(n / BLOCKING.nc), minChunks);
     return Math.max(nr, Math.ceil(Math.ceil(n / chunks) / nr) * nr);
   }
