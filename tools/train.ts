@@ -220,25 +220,25 @@ async function train(outDir: string, backend: Backend): Promise<void> {
   const resumed: Checkpoint | null = args.resume && existsSync(lastPath) ? decodeCheckpoint(new Uint8Array(readFileSync(lastPath)), lastPath) : null;
   const prev = (resumed?.state.config ?? {}) as Partial<RunConfig>;
   const pick = <K extends keyof RunConfig>(k: K, v: RunConfig[K] | undefined, def: RunConfig[K]): RunConfig[K] => v ?? prev[k] ?? def;
-  const str = (v: string | undefined) => v;
+  const optNum = (name: keyof typeof args): number | undefined => (args[name] === undefined ? undefined : num(name, args[name] as string, 0));
   const cfg: RunConfig = {
-    scale: pick('scale', args.scale === undefined ? undefined : num('scale', args.scale, 2), 2),
-    arch: pick('arch', str(args.arch), '9-1-5'),
+    scale: pick('scale', optNum('scale'), 2),
+    arch: pick('arch', args.arch, '9-1-5'),
     data: pick('data', args.data && resolve(args.data), resolve(shared, 'T91')),
     val: pick('val', args.val && resolve(args.val), resolve(shared, 'Set5')),
-    patch: pick('patch', args.patch === undefined ? undefined : num('patch', args.patch, 33), 33),
-    stride: pick('stride', args.stride === undefined ? undefined : num('stride', args.stride, 14), 14),
-    batch: pick('batch', args.batch === undefined ? undefined : num('batch', args.batch, 64), 64),
+    patch: pick('patch', optNum('patch'), 33),
+    stride: pick('stride', optNum('stride'), 14),
+    batch: pick('batch', optNum('batch'), 64),
     augment: pick('augment', args.augment, false),
-    seed: pick('seed', args.seed === undefined ? undefined : num('seed', args.seed, 1), 1),
+    seed: pick('seed', optNum('seed'), 1),
     optimizer: pick('optimizer', args.optimizer === undefined ? undefined : oneOf('optimizer', args.optimizer, ['adam', 'sgd'] as const, 'adam'), 'adam'),
-    lr: pick('lr', args.lr === undefined ? undefined : num('lr', args.lr, 1e-3), 1e-3),
-    momentum: pick('momentum', args.momentum === undefined ? undefined : num('momentum', args.momentum, 0.9), 0.9),
+    lr: pick('lr', optNum('lr'), 1e-3),
+    momentum: pick('momentum', optNum('momentum'), 0.9),
     paperLrRatio: pick('paperLrRatio', args['paper-lr-ratio'], false),
     schedule: pick('schedule', args.schedule === undefined ? undefined : oneOf('schedule', args.schedule, ['constant', 'cosine', 'step'] as const, 'cosine'), 'cosine'),
-    minLr: pick('minLr', args['min-lr'] === undefined ? undefined : num('min-lr', args['min-lr'], 1e-5), 1e-5),
-    decayEvery: pick('decayEvery', args['decay-every'] === undefined ? undefined : num('decay-every', args['decay-every'], 10000), 10000),
-    gamma: pick('gamma', args.gamma === undefined ? undefined : num('gamma', args.gamma, 0.5), 0.5),
+    minLr: pick('minLr', optNum('min-lr'), 1e-5),
+    decayEvery: pick('decayEvery', optNum('decay-every'), 10000),
+    gamma: pick('gamma', optNum('gamma'), 0.5),
     steps: 0,
     batchesPerEpoch: 0,
     init: pick('init', args.init === undefined ? undefined : oneOf('init', args.init, ['paper', 'he'] as const, 'paper'), 'paper'),
@@ -262,7 +262,8 @@ async function train(outDir: string, backend: Backend): Promise<void> {
   const evalSet = loadEvalSet(cfg.val, cfg.scale);
   const prepSeconds = (performance.now() - t0) / 1000;
 
-  const init = cfg.initFrom ? loadInitLayers(cfg.initFrom, specs.length) : { seed: cfg.seed, std: cfg.init === 'he' ? heStd(specs) : 0.001 };
+  // on resume the checkpoint overwrites every parameter, so the initial values do not matter
+  const init = !resumed && cfg.initFrom ? loadInitLayers(cfg.initFrom, specs.length) : { seed: cfg.seed, std: cfg.init === 'he' ? heStd(specs) : 0.001 };
   const net = createTrainingNet(specs, backend, init);
   const trainer = new Trainer({ net, sampler, optimizer: makeOptimizer(cfg, specs), lr: cfg.lr, schedule: makeSchedule(cfg), alloc: (n) => backend.alloc(n) });
   if (resumed) trainer.restore(resumed);
