@@ -176,7 +176,7 @@ export const suite: BenchSuite = {
           const net = buildNet(be, layers, 1, size, size);
           const t = await measure(() => forward(be, net), opts);
           rows.push(msRow(`srcnn ${model} ${size}x${size} ${be.threads}t`, t, { name: 'js backend', timing: base },
-            { gflops: gflops(2 * modelMacs(net), t.medianMs) }));
+            { gflops: gflops(2 * modelMacs(net), t.medianMs), bestMs: t.minMs }));
           for (const x of [...net.w, ...net.b, ...net.acts]) be.free(x);
         }
       }
@@ -203,7 +203,7 @@ export const suite: BenchSuite = {
         const { t, macs } = await timeStep(be, { warmup: 2, runs: ctx.quick ? 2 : 9 });
         // forward + dW + dx (all but the first layer's dx): about 3x the forward MACs.
         rows.push(msRow(`train step 9-1-5 ${batch}x1x33x33 valid ${be.threads}t`, t, { name: 'js backend', timing: jstep.t },
-          { forwardMacs: macs }));
+          { forwardMacs: macs, bestMs: t.minMs }));
       }
     } finally {
       for (const be of wasm) be.dispose();
