@@ -4,6 +4,7 @@
  * Node-only: reads files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError, OptionError } from '../errors.js';
@@ -53,8 +54,15 @@ export const shippedWeightsLoader: WeightsLoader = ({ scale, arch }) => loadShip
 /**
  * `srcnn()` of the core library for Node: without `weights` it loads the shipped
  * `weights/srcnn-<arch>-x<scale>.safetensors` (arch '9-1-5', scale 3 unless given) on first use, and
- * `threads > 1` works out of the box (worker threads for 'wasm-simd').
+ * 'wasm-simd' runs on worker threads, one per core by default (`threads` overrides).
  */
 export function srcnn(opts: SrcnnOptions = {}): SrcnnModel {
-  return coreSrcnn({ spawnWorker: spawnNodeWasmWorker, ...opts, weights: opts.weights ?? shippedWeightsLoader });
+  // One thread per core unless told otherwise (only when the model creates its own backend).
+  const threads = typeof opts.backend === 'object' ? opts.threads : (opts.threads ?? availableParallelism());
+  return coreSrcnn({
+    spawnWorker: spawnNodeWasmWorker,
+    ...opts,
+    ...(threads !== undefined ? { threads } : {}),
+    weights: opts.weights ?? shippedWeightsLoader,
+  });
 }
