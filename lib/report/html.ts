@@ -17,7 +17,7 @@ import type { Image } from '../image/image.js';
 import type { EvalResult } from '../metrics/evaluate.js';
 import type { Rect } from '../model/tiling.js';
 import { meanEvalResult, type ModelEvaluation, type ModelProtocol } from '../pipeline/evaluate_model.js';
-import { bytesToBase64 } from './base64.js';
+import { bytesToBase64 } from '../util/base64.js';
 import { highestDetailWindow } from './zoom.js';
 
 /** Encodes an 8-bit image (1-4 channels) as PNG bytes. */

@@ -2,4 +2,4 @@
 export { HtmlReport } from './html.js';
 export type { PngEncoder, ReportInfo, ReportOptions } from './html.js';
 export { highestDetailWindow } from './zoom.js';
-export { bytesToBase64 } from './base64.js';
+export { bytesToBase64 } from '../util/base64.js';

@@ -7,7 +7,7 @@ import { crop } from '../../../lib/image/crop.js';
 import { createImage, type Channels, type Image } from '../../../lib/image/image.js';
 import { encodePng } from '../../../lib/image/png_encode.js';
 import type { ModelEvaluation } from '../../../lib/pipeline/evaluate_model.js';
-import { bytesToBase64 } from '../../../lib/report/base64.js';
+import { bytesToBase64 } from '../../../lib/util/base64.js';
 import { HtmlReport } from '../../../lib/report/html.js';
 import { highestDetailWindow } from '../../../lib/report/zoom.js';
 import { repoRoot } from '../../helpers/paths.js';
