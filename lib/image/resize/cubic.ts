@@ -33,22 +33,31 @@ export function cubicCoeffs(x: number, c: Float32Array, o: number): void {
   c[o + 3] = f32(f32(1 - c0) - c1) - c2;
 }
 
+/** A destination rectangle of {@link resizeCubicU8} (pixels). */
+export interface ResizeRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Per-destination-index taps (clamped source indices) and float32 weights of one axis, 4 per index. */
 export interface CubicTab {
-  /** Source column times cn (x) or source row (y) of tap k of index d at `4d + k`. */
+  /** Source column times cn (x) or source row (y) of tap k of the table's d-th index at `4d + k`. */
   readonly idx: Int32Array;
   readonly w: Float32Array;
 }
 
-/** The bicubic table of one axis (`mul` = cn for x, 1 for rows). */
-export function cubicTab(sn: number, dn: number, scale: number, mul: number): CubicTab {
-  const idx = new Int32Array(dn * 4);
-  const w = new Float32Array(dn * 4);
-  for (let d = 0; d < dn; d++) {
-    const f = f32((d + 0.5) * scale - 0.5);
+/** The bicubic table of one axis (`mul` = cn for x, 1 for rows), for destination indices `from .. to-1`. */
+export function cubicTab(sn: number, dn: number, scale: number, mul: number, from = 0, to = dn): CubicTab {
+  const n = to - from;
+  const idx = new Int32Array(n * 4);
+  const w = new Float32Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const f = f32((from + i + 0.5) * scale - 0.5);
     const s = Math.floor(f);
-    cubicCoeffs(f32(f - s), w, 4 * d);
-    for (let k = 0; k < 4; k++) idx[4 * d + k] = Math.min(Math.max(s - 1 + k, 0), sn - 1) * mul;
+    cubicCoeffs(f32(f - s), w, 4 * i);
+    for (let k = 0; k < 4; k++) idx[4 * i + k] = Math.min(Math.max(s - 1 + k, 0), sn - 1) * mul;
   }
   return { idx, w };
 }
@@ -76,15 +85,25 @@ function hCubicU8(T: Int32Array, S: Uint8Array, so: number, xi: Int32Array, a: I
   }
 }
 
-/** Bicubic Q11 resize of uint8 `src` into `out`; returns `out`. `out` must not alias `src`. */
-export function resizeCubicU8(out: Uint8Array, src: Uint8Array, g: ResizeGeometry): Uint8Array {
-  const { sw, sh, dw, dh, cn } = g;
-  const tx = cubicTab(sw, dw, g.scaleX, cn);
-  const ty = cubicTab(sh, dh, g.scaleY, 1);
+/**
+ * Bicubic Q11 resize of uint8 `src` into `out`; returns `out`. `out` must not alias `src`.
+ * With `rect` (inside the `dw x dh` destination), only that rectangle is computed and `out` holds it
+ * alone (`rect.width x rect.height x cn`): the same values as in the full result, the SIMD/scalar
+ * split of the vertical pass included (it follows each value's position in the full row).
+ */
+export function resizeCubicU8(out: Uint8Array, src: Uint8Array, g: ResizeGeometry, rect?: ResizeRect): Uint8Array {
+  const { sw, sh, dw, cn } = g;
+  const x0 = rect?.x ?? 0;
+  const y0 = rect?.y ?? 0;
+  const rw = rect?.width ?? dw;
+  const dh = rect?.height ?? g.dh;
+  const tx = cubicTab(sw, dw, g.scaleX, cn, x0, x0 + rw);
+  const ty = cubicTab(sh, g.dh, g.scaleY, 1, y0, y0 + dh);
   const ax = new Int32Array(tx.w.length);
   for (let i = 0; i < ax.length; i++) ax[i] = rne(tx.w[i]! * 2048);
-  const W = dw * cn;
-  const nv = W - (W % 8);
+  const W = rw * cn;
+  // Row values before `nv` take the float32 path: `floor(dw cn / 8) * 8` counted from the full row's start.
+  const nv = Math.min(W, Math.max(0, dw * cn - ((dw * cn) % 8) - x0 * cn));
   const rowIn = sw * cn;
   const bufs = [new Int32Array(W), new Int32Array(W), new Int32Array(W), new Int32Array(W)];
   const have = Int32Array.of(-1, -1, -1, -1);
