@@ -74,25 +74,58 @@ export function planTiles(width: number, height: number, geom: Pick<NetGeometry,
   return tiles;
 }
 
-/** Options of {@link runTiled}. */
-export interface TiledOptions {
-  /** Output tile side in pixels. @defaultValue {@link DEFAULT_TILE_SIZE} */
-  tileSize?: number;
+/** Options of {@link forEachTile}. */
+export interface TileLoopOptions {
   /** Called after each tile with the number of tiles done and the total. */
   onTile?: (done: number, total: number) => void;
-  /** Checked before each tile; when aborted, the run stops with an AbortError. */
+  /** Checked before each tile; when aborted, the loop stops with an AbortError. */
   signal?: AbortSignal;
 }
 
-/** Lets timers and other tasks run (e.g. an AbortSignal.timeout firing) between tiles. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** Options of {@link runTiled}. */
+export interface TiledOptions extends TileLoopOptions {
+  /** Output tile side in pixels. @defaultValue {@link DEFAULT_TILE_SIZE} */
+  tileSize?: number;
 }
 
-function checkAbort(signal: AbortSignal | undefined): void {
+/**
+ * Lets timers and other tasks run (e.g. an AbortSignal.timeout firing) between tiles: a macrotask
+ * (`setImmediate` where it exists, as it is not clamped to 1 ms like Node's `setTimeout(0)`).
+ */
+const nextTask: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Throws an AbortError (with the signal's reason in the message) when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     const r: unknown = signal.reason;
     throw new AbortError(r instanceof Error ? `The operation was aborted: ${r.message}` : 'The operation was aborted');
+  }
+}
+
+/** Largest input crop of `tiles`, in pixels (the size of a per-tile input buffer). */
+export function maxTileInput(tiles: readonly Tile[]): number {
+  let max = 0;
+  for (const t of tiles) max = Math.max(max, t.src.width * t.src.height);
+  return max;
+}
+
+/**
+ * Runs `fn` on each tile in order. Before the first tile and between tiles it checks `signal`;
+ * between tiles it also yields to the event loop, so an abort (or anything else) can happen while
+ * the loop runs and stops it within one tile. Progress is reported after each tile.
+ * @throws AbortError when `signal` is aborted; whatever `fn` throws.
+ */
+export async function forEachTile(tiles: readonly Tile[], fn: (tile: Tile) => void, opts: TileLoopOptions = {}): Promise<void> {
+  throwIfAborted(opts.signal);
+  for (let ti = 0; ti < tiles.length; ti++) {
+    if (ti > 0) {
+      await nextTask();
+      throwIfAborted(opts.signal);
+    }
+    fn(tiles[ti]!);
+    opts.onTile?.(ti + 1, tiles.length);
   }
 }
 
@@ -111,20 +144,12 @@ export async function runTiled(net: Sequential, plane: Plane, opts: TiledOptions
   if (plane.data.length !== W * H * C) throw new ShapeError(`plane ${W}x${H}x${C} needs ${W * H * C} values, has ${plane.data.length}`);
   assertFinite(plane, 'network input');
   const tiles = planTiles(W, H, { margin: net.margin(), halo: net.halo() }, opts.tileSize ?? DEFAULT_TILE_SIZE);
-  checkAbort(opts.signal);
   const [outH, outW] = net.outputSize(H, W);
   const OC = net.outChannels;
   const out = new Float32Array(outW * outH * OC);
-  let maxIn = 0;
-  for (const t of tiles) maxIn = Math.max(maxIn, t.src.width * t.src.height);
-  const buf = new Float32Array(maxIn * C);
+  const buf = new Float32Array(maxTileInput(tiles) * C);
   const src = plane.data;
-  for (let ti = 0; ti < tiles.length; ti++) {
-    if (ti > 0) {
-      await nextTask();
-      checkAbort(opts.signal);
-    }
-    const { src: s, dst: d, offset } = tiles[ti]!;
+  await forEachTile(tiles, ({ src: s, dst: d, offset }) => {
     const x = buf.subarray(0, s.width * s.height * C);
     // Interleaved HWC crop -> CHW tile.
     for (let c = 0; c < C; c++) {
@@ -143,7 +168,6 @@ export async function runTiled(net: Sequential, plane: Plane, opts: TiledOptions
         for (let k = 0; k < d.width; k++) out[to + k * OC] = y[from + k]!;
       }
     }
-    opts.onTile?.(ti + 1, tiles.length);
-  }
+  }, opts);
   return { width: outW, height: outH, channels: OC, data: out };
 }

@@ -4,6 +4,8 @@ export type {
   SrcnnModel, SrcnnOptions, UpscaleOptions, RestoreOptions, NetworkRunOptions,
   WeightsLoader, BackendChoice, ResizeMethod, BorderMode,
 } from './srcnn.js';
+export { bicubicSource, imageSource } from './pixel_source.js';
+export type { PixelSource } from './pixel_source.js';
 export { splitLuma, mergeLuma } from './luma.js';
 export type { LumaSplit, Rounding } from './luma.js';
 export { evaluateModel, meanEvalResult, MODEL_PROTOCOLS } from './evaluate_model.js';

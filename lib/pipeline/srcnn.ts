@@ -5,10 +5,20 @@
  * 1. bicubic pre-upscaling of every channel by `scale` (MATLAB `imresize` bicubic by default, as the
  *    authors; or OpenCV `INTER_CUBIC`), output size `ceil(scale * W) x ceil(scale * H)`;
  * 2. Y of the bicubic image with the weights' convention (`meta.colour`, see `pipeline/luma.ts`), as
- *    Y/255 through the network, tile by tile with bounded memory (`model/tiling.ts`, exact);
+ *    Y/255 through the network;
  * 3. the network's Y x 255, clipped and quantised to 8 bits, recombined with the bicubic image's chroma
  *    (and alpha), converted back with the same convention. Gray stays gray; the output has the input's
  *    channel layout.
+ *
+ * All three steps run tile by tile (`pipeline/enhance.ts`): the bicubic pixels of a tile and its halo
+ * are computed from the low-resolution image when the tile needs them (`pipeline/pixel_source.ts`),
+ * so memory is the output image plus O(tile) buffers, whatever the image size, and the result is
+ * identical to the untiled pipeline, byte for byte, for any tile size.
+ *
+ * Threads: a model that creates its backend from a name keeps it, and its worker pool, across calls;
+ * a call asking for another thread count replaces it (the old pool is shut down once no call uses
+ * it), and `dispose()` shuts it down. `dispose()` during a call stops that call within one tile
+ * (AbortError).
  *
  * `restore()` is the same without step 1 (the Keras tutorial's `predict()`: the degraded image is
  * already at the target size). `superResolveY()` is step 2 alone on a float Y/255 plane (what the
@@ -24,25 +34,22 @@ import type { Backend, BackendName } from '../backend/backend.js';
 import { createBackend } from '../backend/index.js';
 import type { SpawnWasmWorker } from '../wasm/pool.js';
 import { OptionError, ShapeError, ValueError, WeightsError } from '../errors.js';
-import { assertImage, createPlane, type Image, type Plane } from '../image/image.js';
-import { imresizeU8 } from '../image/imresize.js';
-import { resize } from '../image/resize/index.js';
-import { DEFAULT_TILE_SIZE, runTiled } from '../model/tiling.js';
+import { assertImage, type Image, type Plane } from '../image/image.js';
+import { DEFAULT_TILE_SIZE, runTiled, throwIfAborted } from '../model/tiling.js';
 import { Sequential } from '../nn/sequential.js';
 import { validateWeights, type SrcnnWeights } from '../weights/types.js';
-import { mergeLuma, splitLuma, type Rounding } from './luma.js';
+import { enhanceImage, type BorderMode } from './enhance.js';
+import type { Rounding } from './luma.js';
+import { bicubicSource, imageSource, type PixelSource, type ResizeMethod } from './pixel_source.js';
+
+export type { BorderMode } from './enhance.js';
+export type { ResizeMethod } from './pixel_source.js';
 
 /** Where weights come from when they are not given directly: called once, on first use. */
 export type WeightsLoader = (request: { scale: number; arch: string }) => SrcnnWeights | Promise<SrcnnWeights>;
 
 /** A backend, or the name of one for `createBackend` ('auto' picks the fastest available). */
 export type BackendChoice = Backend | 'auto' | BackendName;
-
-/** Bicubic pre-upscaling: MATLAB `imresize(.., 'bicubic')` (a = -0.5, the authors') or OpenCV `INTER_CUBIC` (a = -0.75). */
-export type ResizeMethod = 'matlab' | 'opencv-cubic';
-
-/** What to do with the pixels a 'valid' network cannot compute (see the module comment). */
-export type BorderMode = 'keep' | 'crop';
 
 /** Options of {@link srcnn}. */
 export interface SrcnnOptions {
@@ -60,7 +67,7 @@ export interface SrcnnOptions {
   arch?: string;
   /** Compute backend. @defaultValue 'auto' */
   backend?: BackendChoice;
-  /** Threads for a backend created from a name ('wasm-simd' with more than 1 needs `spawnWorker`). @defaultValue 1 */
+  /** Default threads of every call, for a backend created from a name ('wasm-simd' with more than 1 needs `spawnWorker`). @defaultValue 1 */
   threads?: number;
   /** Starts worker threads for a 'wasm-simd' backend created from a name (Node: `spawnNodeWasmWorker`). */
   spawnWorker?: SpawnWasmWorker;
@@ -72,9 +79,15 @@ export interface SrcnnOptions {
 export interface NetworkRunOptions {
   /** Output tile side in pixels (memory bound). @defaultValue the model's `tileSize` */
   tileSize?: number;
+  /**
+   * Threads of this call (see the module comment); with a given Backend object it must equal the
+   * backend's `threads`.
+   * @defaultValue the model's `threads`
+   */
+  threads?: number;
   /** Progress after each tile: tiles done, total. */
   onProgress?: (done: number, total: number) => void;
-  /** Cancels between tiles (AbortError). */
+  /** Cancels within one tile (AbortError). */
   signal?: AbortSignal;
 }
 
@@ -102,9 +115,11 @@ export interface SrcnnModel {
   weights(): Promise<SrcnnWeights>;
   /**
    * Low resolution -> high resolution: an image of `ceil(scale * W) x ceil(scale * H)` (smaller by the
-   * network's margins with `border: 'crop'`), same channels as `image`.
+   * network's margins with `border: 'crop'`), same channels as `image`. Memory: the output image plus
+   * buffers of the tile size.
    * @throws ShapeError for an empty or malformed image, or one too small for the network.
-   * @throws OptionError for a bad option; AbortError when aborted.
+   * @throws OptionError for a bad option; ValueError for an output too large; AbortError when aborted
+   *   (or when the model is disposed during the call).
    */
   upscale(image: Image, opts?: UpscaleOptions): Promise<Image>;
   /** Enhances an image already at the target size (the tutorial's `predict()`); same size with `border: 'keep'`. */
@@ -115,7 +130,7 @@ export interface SrcnnModel {
    * @throws ShapeError for a plane that is not 1-channel or too small; ValueError for NaN/Infinity.
    */
   superResolveY(y: Plane, opts?: NetworkRunOptions): Promise<Plane<Float32Array>>;
-  /** Frees the network (and the backend, when the model created it). */
+  /** Frees the network and shuts down the backend (and its worker threads) when the model created it; calls still running stop within one tile. */
   dispose(): void;
 }
 
@@ -131,10 +146,22 @@ function checkTileSize(t: unknown, what: string): number {
   return t;
 }
 
+function checkThreads(t: unknown, what: string): number {
+  if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 1) throw new OptionError(`${what}: threads must be an integer >= 1, got ${String(t)}`);
+  return t;
+}
+
 function checkEnum<T extends string>(v: T | undefined, allowed: readonly T[], def: T, what: string): T {
   if (v === undefined) return def;
   if (!allowed.includes(v)) throw new OptionError(`${what} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${JSON.stringify(v)}`);
   return v;
+}
+
+function checkKeys(opts: object, known: ReadonlySet<string>, what: string): void {
+  if (opts === null || typeof opts !== 'object') throw new OptionError(`${what}: options must be an object`);
+  for (const k of Object.keys(opts)) {
+    if (!known.has(k)) throw new OptionError(`${what}: unknown option '${k}' (known: ${[...known].join(', ')})`);
+  }
 }
 
 /** Validates an Image object (sizes, channels, data length) and returns it. */
@@ -144,17 +171,35 @@ function checkImage(image: Image, what: string): Image {
 }
 
 const KNOWN_OPTIONS = new Set(['scale', 'weights', 'arch', 'backend', 'threads', 'spawnWorker', 'tileSize']);
+const RUN_KEYS = ['tileSize', 'threads', 'onProgress', 'signal'];
+const RUN_OPTIONS = new Set(RUN_KEYS);
+const RESTORE_OPTIONS = new Set([...RUN_KEYS, 'border', 'rounding']);
+const UPSCALE_OPTIONS = new Set([...RESTORE_OPTIONS, 'scale', 'resize']);
+
+/** A network on a backend, shared by the calls that asked for the same thread count. */
+interface Runtime {
+  readonly net: Sequential;
+  readonly backend: Backend;
+  /** The thread count the model created the backend with (that of a given backend otherwise). */
+  readonly threads: number;
+  /** Calls using it now. */
+  users: number;
+  /** Replaced or disposed: freed when the last user leaves. */
+  retired: boolean;
+}
 
 class Model implements SrcnnModel {
   readonly scale: number;
   private readonly tileSize: number;
   private readonly arch: string | undefined;
   private readonly backendChoice: BackendChoice;
-  private readonly threads: number | undefined;
+  private readonly threads: number;
   private readonly spawnWorker: SpawnWasmWorker | undefined;
   private readonly source: SrcnnWeights | WeightsLoader;
-  private state: Promise<{ weights: SrcnnWeights; net: Sequential; backend: Backend }> | null = null;
-  private disposed = false;
+  private loaded: Promise<SrcnnWeights> | null = null;
+  private runtime: Runtime | null = null;
+  /** Aborted by dispose(): every running call listens to it. */
+  private readonly lifetime = new AbortController();
 
   constructor(opts: SrcnnOptions) {
     for (const k of Object.keys(opts)) if (!KNOWN_OPTIONS.has(k)) throw new OptionError(`srcnn: unknown option '${k}'`);
@@ -178,45 +223,111 @@ class Model implements SrcnnModel {
     if (typeof this.backendChoice === 'string' && !['auto', 'js', 'wasm-simd'].includes(this.backendChoice)) {
       throw new OptionError(`srcnn: backend must be a Backend or 'auto', 'js', 'wasm-simd', got '${this.backendChoice}'`);
     }
-    this.threads = opts.threads;
+    const given = typeof this.backendChoice === 'object' ? this.backendChoice : null;
+    this.threads = checkThreads(opts.threads ?? given?.threads ?? 1, 'srcnn');
+    if (given !== null && this.threads !== given.threads) {
+      throw new OptionError(`srcnn: threads ${this.threads} differs from the given backend's ${given.threads}; create the backend with that many threads`);
+    }
     this.spawnWorker = opts.spawnWorker;
   }
 
-  private ready(): Promise<{ weights: SrcnnWeights; net: Sequential; backend: Backend }> {
-    if (this.disposed) return Promise.reject(new ValueError('srcnn: the model was disposed'));
-    if (this.state !== null) return this.state;
-    const p = (async () => {
-      const src = this.source;
-      let weights: SrcnnWeights;
-      if (typeof src === 'function') {
+  private get disposed(): boolean {
+    return this.lifetime.signal.aborted;
+  }
+
+  /** The weights, loaded once; a failed load (missing file, bad weights) is not cached, so the next call tries again. */
+  private loadWeights(): Promise<SrcnnWeights> {
+    if (this.loaded !== null) return this.loaded;
+    const src = this.source;
+    const p = typeof src === 'function'
+      ? (async () => {
         const arch = this.arch ?? '9-1-5';
-        weights = validateWeights(await src({ scale: this.scale, arch }), `weights for ${arch} x${this.scale}`);
-      } else {
-        weights = src;
-      }
-      const choice = this.backendChoice;
-      const backend = typeof choice === 'string'
-        ? createBackend({
-          backend: choice,
-          ...(this.threads === undefined ? {} : { threads: this.threads }),
-          ...(this.spawnWorker === undefined ? {} : { spawnWorker: this.spawnWorker }),
-        })
-        : choice;
-      return { weights, net: new Sequential(weights, backend), backend };
-    })();
-    // A failed load (missing file, bad weights) is not cached: the next call tries again.
+        return validateWeights(await src({ scale: this.scale, arch }), `weights for ${arch} x${this.scale}`);
+      })()
+      : Promise.resolve(src);
     p.catch(() => {
-      if (this.state === p) this.state = null;
+      if (this.loaded === p) this.loaded = null;
     });
-    this.state = p;
+    this.loaded = p;
     return p;
   }
 
+  /** The threads of a call, checked against a given backend. */
+  private callThreads(t: number | undefined, what: string): number {
+    if (t === undefined) return this.threads;
+    const n = checkThreads(t, what);
+    const choice = this.backendChoice;
+    if (typeof choice === 'object' && n !== choice.threads) {
+      throw new OptionError(`${what}: threads ${n} differs from the model's backend (${choice.threads} threads, given to srcnn()); create the model with backend: 'wasm-simd' to choose threads per call`);
+    }
+    return n;
+  }
+
+  /** A runtime with `threads` for one call (created, or replacing one with another count); pair with {@link release}. */
+  private acquire(weights: SrcnnWeights, threads: number): Runtime {
+    let rt = this.runtime;
+    if (rt === null || rt.threads !== threads) {
+      const choice = this.backendChoice;
+      const backend = typeof choice === 'string'
+        ? createBackend({ backend: choice, threads, ...(this.spawnWorker === undefined ? {} : { spawnWorker: this.spawnWorker }) })
+        : choice;
+      const fresh: Runtime = { net: new Sequential(weights, backend), backend, threads, users: 0, retired: false };
+      if (rt !== null) this.retire(rt);
+      this.runtime = rt = fresh;
+    }
+    rt.users++;
+    return rt;
+  }
+
+  private release(rt: Runtime): void {
+    rt.users--;
+    if (rt.retired && rt.users === 0) this.free(rt);
+  }
+
+  private retire(rt: Runtime): void {
+    rt.retired = true;
+    if (rt.users === 0) this.free(rt);
+  }
+
+  private free(rt: Runtime): void {
+    rt.net.dispose();
+    if (typeof this.backendChoice === 'string') rt.backend.dispose();
+  }
+
+  /**
+   * Runs `fn` with the weights, a runtime of `threads` and a signal that aborts when the caller's
+   * `signal` does or when the model is disposed.
+   */
+  private async run<T>(threads: number, signal: AbortSignal | undefined, fn: (weights: SrcnnWeights, rt: Runtime, signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.disposed) throw new ValueError('srcnn: the model was disposed');
+    const link = new AbortController();
+    const sources = signal ? [signal, this.lifetime.signal] : [this.lifetime.signal];
+    const onAbort = (e: Event): void => link.abort((e.target as AbortSignal).reason);
+    for (const s of sources) {
+      if (s.aborted) link.abort(s.reason);
+      else s.addEventListener('abort', onAbort, { once: true });
+    }
+    try {
+      const weights = await this.loadWeights();
+      throwIfAborted(link.signal); // before acquire: a disposed model must not create a runtime
+      const rt = this.acquire(weights, threads);
+      try {
+        return await fn(weights, rt, link.signal);
+      } finally {
+        this.release(rt);
+      }
+    } finally {
+      for (const s of sources) s.removeEventListener('abort', onAbort);
+    }
+  }
+
   async weights(): Promise<SrcnnWeights> {
-    return (await this.ready()).weights;
+    if (this.disposed) throw new ValueError('srcnn: the model was disposed');
+    return this.loadWeights();
   }
 
   async superResolveY(y: Plane, opts: NetworkRunOptions = {}): Promise<Plane<Float32Array>> {
+    checkKeys(opts, RUN_OPTIONS, 'superResolveY');
     if (y === null || typeof y !== 'object' || !(y.data instanceof Float32Array || y.data instanceof Float64Array)) {
       throw new ShapeError('superResolveY: expected a float Plane { width, height, channels: 1, data }');
     }
@@ -224,63 +335,50 @@ class Model implements SrcnnModel {
     if (!Number.isSafeInteger(y.width) || !Number.isSafeInteger(y.height) || y.width <= 0 || y.height <= 0) {
       throw new ShapeError(`superResolveY: plane size must be positive integers, got ${y.width}x${y.height}`);
     }
-    const { net } = await this.ready();
     const tileSize = checkTileSize(opts.tileSize ?? this.tileSize, 'superResolveY');
-    return runTiled(net, y, {
+    const threads = this.callThreads(opts.threads, 'superResolveY');
+    return this.run(threads, opts.signal, (_w, rt, signal) => runTiled(rt.net, y, {
       tileSize,
+      signal,
       ...(opts.onProgress ? { onTile: opts.onProgress } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    }));
   }
 
   async upscale(image: Image, opts: UpscaleOptions = {}): Promise<Image> {
+    checkKeys(opts, UPSCALE_OPTIONS, 'upscale');
     const img = checkImage(image, 'upscale');
     const scale = checkScale(opts.scale ?? this.scale, 'upscale');
     const method = checkEnum(opts.resize, ['matlab', 'opencv-cubic'], 'matlab', 'upscale: resize');
-    const outW = Math.ceil(scale * img.width), outH = Math.ceil(scale * img.height);
-    const up = method === 'matlab' ? imresizeU8(img, { scale }) : resize(img, outW, outH, 'cubic');
-    return this.enhance(up, opts, 'upscale');
+    return this.enhance(bicubicSource(img, scale, method), opts, 'upscale');
   }
 
   async restore(image: Image, opts: RestoreOptions = {}): Promise<Image> {
-    return this.enhance(checkImage(image, 'restore'), opts, 'restore');
+    checkKeys(opts, RESTORE_OPTIONS, 'restore');
+    return this.enhance(imageSource(checkImage(image, 'restore')), opts, 'restore');
   }
 
-  /** Steps 2 and 3 of the module comment on an image at the target size. */
-  private async enhance(img: Image, opts: RestoreOptions, what: string): Promise<Image> {
+  /** Steps 2 and 3 of the module comment on `source` (the image at the target size), tile by tile. */
+  private async enhance(source: PixelSource, opts: RestoreOptions, what: string): Promise<Image> {
     const border = checkEnum(opts.border, ['keep', 'crop'], 'keep', `${what}: border`);
     const rounding = checkEnum(opts.rounding, ['round', 'truncate'], 'round', `${what}: rounding`);
-    const { weights, net } = await this.ready();
-    const split = splitLuma(img, weights.meta.colour);
-    const y = split.y;
-    const yIn = createPlane(y.width, y.height, 1);
-    for (let i = 0; i < y.data.length; i++) yIn.data[i] = y.data[i]! / 255;
-    const yOut = await this.superResolveY(yIn, opts);
-    const m = net.margin();
-    const rect = { x: m.left, y: m.top, width: yOut.width, height: yOut.height };
-    if (border === 'crop') {
-      const v = new Float64Array(yOut.data.length);
-      for (let i = 0; i < v.length; i++) v[i] = yOut.data[i]! * 255;
-      return mergeLuma(split, v, rect, rounding);
-    }
-    const full = Float64Array.from(y.data);
-    for (let r = 0; r < rect.height; r++) {
-      const o = (rect.y + r) * y.width + rect.x, s = r * rect.width;
-      for (let c = 0; c < rect.width; c++) full[o + c] = yOut.data[s + c]! * 255;
-    }
-    return mergeLuma(split, full, { x: 0, y: 0, width: y.width, height: y.height }, rounding);
+    const tileSize = checkTileSize(opts.tileSize ?? this.tileSize, what);
+    const threads = this.callThreads(opts.threads, what);
+    return this.run(threads, opts.signal, (weights, rt, signal) => enhanceImage(rt.net, source, {
+      colour: weights.meta.colour,
+      border,
+      rounding,
+      tileSize,
+      signal,
+      ...(opts.onProgress ? { onTile: opts.onProgress } : {}),
+    }));
   }
 
   dispose(): void {
     if (this.disposed) return;
-    this.disposed = true;
-    const st = this.state;
-    this.state = null;
-    const ownsBackend = typeof this.backendChoice === 'string';
-    void st?.then(({ net, backend }) => {
-      net.dispose();
-      if (ownsBackend) backend.dispose();
-    }, () => undefined);
+    this.lifetime.abort(new Error('the model was disposed'));
+    const rt = this.runtime;
+    this.runtime = null;
+    if (rt !== null) this.retire(rt);
   }
 }
 
