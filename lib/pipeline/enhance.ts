@@ -86,16 +86,20 @@ export async function enhanceImage(net: Sequential, source: PixelSource, opts: E
     const rw = x1 - x0, rh = y1 - y0;
     const v = yNew.subarray(0, rw * rh);
     const ry = res.data, resW = res.w;
-    // Network output pixel (X - m.left, Y - m.top) is pixel (X - m.left - s.x, Y - m.top - s.y) of the crop's output.
-    const nx0 = m.left, nx1 = m.left + netW, ny0 = m.top, ny1 = m.top + netH;
-    for (let r = 0; r < rh; r++) {
+    // Columns [cx0, cx1) of the region are network output; the rest (the margin band) keep the crop's Y.
+    const cx0 = Math.max(x0, m.left), cx1 = Math.min(x1, m.left + netW);
+    for (let r = 0, o = 0; r < rh; r++) {
       const Y = y0 + r;
-      const inRow = Y >= ny0 && Y < ny1;
-      const yo = (Y - ny0 - s.y) * resW - nx0 - s.x;
-      const yb = (Y - s.y) * s.width - s.x;
-      for (let c = 0, X = x0; c < rw; c++, X++) {
-        v[r * rw + c] = inRow && X >= nx0 && X < nx1 ? ry[yo + X]! * 255 : y[yb + X]!;
+      const yb = (Y - s.y) * s.width - s.x; // crop pixel X of row Y
+      if (Y < m.top || Y >= m.top + netH) {
+        for (let X = x0; X < x1; X++) v[o++] = y[yb + X]!;
+        continue;
       }
+      // Network output pixel (X - m.left, Y - m.top) is pixel (X - m.left - s.x, Y - m.top - s.y) of the crop's output.
+      const yo = (Y - m.top - s.y) * resW - m.left - s.x;
+      for (let X = x0; X < cx0; X++) v[o++] = y[yb + X]!;
+      for (let X = cx0; X < cx1; X++) v[o++] = ry[yo + X]! * 255;
+      for (let X = cx1; X < x1; X++) v[o++] = y[yb + X]!;
     }
     const region: Rect = { x: x0 - s.x, y: y0 - s.y, width: rw, height: rh };
     paste(out, mergeLuma(split, v, region, rounding), keep ? x0 : x0 - m.left, keep ? y0 : y0 - m.top);
