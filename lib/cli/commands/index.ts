@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
+import { bench } from './bench.js';
 import { compare } from './compare.js';
 import { degrade } from './degrade.js';
 import { evalCommand } from './eval.js';
 import { upscale } from './upscale.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const COMMANDS: readonly Command[] = [upscale, degrade, compare, evalCommand];
+export const COMMANDS: readonly Command[] = [upscale, degrade, compare, evalCommand, bench];
