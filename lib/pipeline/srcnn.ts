@@ -271,7 +271,14 @@ class Model implements SrcnnModel {
       const backend = typeof choice === 'string'
         ? createBackend({ backend: choice, threads, ...(this.spawnWorker === undefined ? {} : { spawnWorker: this.spawnWorker }) })
         : choice;
-      const fresh: Runtime = { net: new Sequential(weights, backend), backend, threads, users: 0, retired: false };
+      let net: Sequential;
+      try {
+        net = new Sequential(weights, backend);
+      } catch (e) {
+        if (backend !== choice) backend.dispose();
+        throw e;
+      }
+      const fresh: Runtime = { net, backend, threads, users: 0, retired: false };
       if (rt !== null) this.retire(rt);
       this.runtime = rt = fresh;
     }
