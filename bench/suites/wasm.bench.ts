@@ -6,11 +6,14 @@
  * - SRCNN forward (batch 1, one 512x512 channel, random weights) in ms: 9-1-5 and 9-5-5 ('same',
  *   replicate borders), Keras 9-3-5 128/64 (valid / same zeros / valid);
  * - a training step of 9-1-5 on a batch of 16 33x33 patches (valid): forward, then both gradients
- *   of every layer (no dx for the first), in ms.
+ *   of every layer (no dx for the first), in ms (`extra.patchesPerSecond`: batch / median time).
+ * Every row's `extra.load1` is the 1-minute load average just before its timed runs (the machine may
+ * be shared; 2-thread rows mean little when it is above about 1 on 2 cores).
  * Buffers come from each backend's `alloc`, so nothing is copied. The 'js' baseline is slow, so on
  * shapes with N = 65536 it runs N/8 columns and its time is multiplied by 8 (`extra.baselineScale`);
  * on whole models it does 1 run (0 with --quick, where sizes shrink too).
  */
+import { loadavg } from 'node:os';
 import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
 import type { Backend } from '../../lib/backend/backend.js';
 import { createJsBackend } from '../../lib/backend/js.js';
@@ -160,9 +163,10 @@ export const suite: BenchSuite = {
           const A = onto(be, a);
           const B = onto(be, b);
           const C = be.alloc(s.m * s.n);
+          const load1 = loadavg()[0];
           const t = await measure(() => be.gemm(false, false, s.m, s.n, s.k, 1, A, s.k, B, s.n, 0, C, s.n), opts);
           rows.push(throughputRow(SUITE, `gemm ${s.name} ${be.threads}t`, 'GFLOP/s', (ms) => gflops(flops, ms), t,
-            { name: 'js backend', timing: scaled(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs) }));
+            { name: 'js backend', timing: scaled(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs), load1 }));
           for (const x of [A, B, C]) be.free(x);
         }
       }
@@ -174,9 +178,10 @@ export const suite: BenchSuite = {
         const base = await measure(() => forward(js, jnet), { warmup: ctx.quick ? 0 : 1, runs: 1 });
         for (const be of wasm) {
           const net = buildNet(be, layers, 1, size, size);
+          const load1 = loadavg()[0];
           const t = await measure(() => forward(be, net), opts);
           rows.push(msRow(`srcnn ${model} ${size}x${size} ${be.threads}t`, t, { name: 'js backend', timing: base },
-            { gflops: gflops(2 * modelMacs(net), t.medianMs), bestMs: t.minMs }));
+            { gflops: gflops(2 * modelMacs(net), t.medianMs), bestMs: t.minMs, load1 }));
           for (const x of [...net.w, ...net.b, ...net.acts]) be.free(x);
         }
       }
@@ -200,10 +205,14 @@ export const suite: BenchSuite = {
       };
       const jstep = await timeStep(js, { warmup: 1, runs: ctx.quick ? 1 : 3 });
       for (const be of wasm) {
+        const load1 = loadavg()[0];
         const { t, macs } = await timeStep(be, { warmup: 2, runs: ctx.quick ? 2 : 9 });
         // forward + dW + dx (all but the first layer's dx): about 3x the forward MACs.
         rows.push(msRow(`train step 9-1-5 ${batch}x1x33x33 valid ${be.threads}t`, t, { name: 'js backend', timing: jstep.t },
-          { forwardMacs: macs, bestMs: t.minMs }));
+          {
+            forwardMacs: macs, bestMs: t.minMs, patchesPerSecond: batch / (t.medianMs / 1000),
+            baselinePatchesPerSecond: batch / (jstep.t.medianMs / 1000), load1,
+          }));
       }
     } finally {
       for (const be of wasm) be.dispose();
