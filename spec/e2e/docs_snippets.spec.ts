@@ -29,8 +29,9 @@
  * test card and the shared data where the docs say they are, and write nothing into the checkout.
  *
  * dist/ is what `npm ci` builds (the `prepare` script). When it is missing, or older than a source
- * file under lib/, the before hook rebuilds it with `npx tsc -p tsconfig.json` (output is used even
- * when tsc reports type errors elsewhere; the snippets then fail on their own if they break).
+ * file under lib/, the before hook rebuilds it with `tsc -p tsconfig.json` (the typescript
+ * devDependency; output is used even when tsc reports type errors elsewhere, and the snippets then
+ * fail on their own if they break).
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -123,7 +124,8 @@ const DIST_NODE = resolve(repoRoot, 'dist', 'lib', 'node', 'index.js');
 function ensureDist(): void {
   const fresh = existsSync(DIST_MAIN) && existsSync(DIST_NODE) && statSync(DIST_MAIN).mtimeMs >= newestTs(resolve(repoRoot, 'lib'));
   if (fresh) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+  const tsc = resolve(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
   if (!existsSync(DIST_MAIN) || !existsSync(DIST_NODE)) {
     throw new Error(`building dist/ failed (exit ${String(r.status)}):\n${r.stdout}\n${r.stderr}`);
   }
