@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { AbortError } from '../../errors.js';
 import { modcrop, modcropTutorial } from '../../image/crop.js';
 import { degrade as degradeImage, type DegradeInterpolation } from '../../image/degrade.js';
 import { readImageFile, writeImageFile } from '../../node/io.js';
@@ -30,7 +31,7 @@ export const degrade: Command = {
     if (dir !== null) await mkdir(dir, { recursive: true });
     const results: Array<{ input: string; output: string; width: number; height: number }> = [];
     for (let i = 0; i < inputs.length; i++) {
-      if (ctx.signal.aborted) break;
+      if (ctx.signal.aborted) throw new AbortError();
       let img = await readImageFile(inputs[i]!);
       if (flag(p, 'tutorial-modcrop')) img = modcropTutorial(img, 3);
       else if (flag(p, 'modcrop')) img = modcrop(img, scale);

@@ -13,7 +13,7 @@ export const upscale: Command = {
     out: { type: 'string', short: 'o', arg: 'path', help: 'output file (one input) or directory; default: beside each input as <name>_x<N>.<ext>' },
     scale: { type: 'string', short: 's', arg: 'n', help: 'upscaling factor (2, 3 or 4 with the shipped weights)', default: '3' },
     resize: { type: 'string', arg: 'method', help: 'pre-upscaling: matlab | opencv-cubic', default: 'matlab' },
-    format: { type: 'string', arg: 'fmt', help: 'output format png | bmp (default: from the output name, else png)' },
+    format: { type: 'string', arg: 'fmt', help: 'output format png | bmp (default: from the output file name, else the input format)' },
     ...MODEL_OPTIONS,
   },
   async run(p: Parsed, ctx: CliContext) {
