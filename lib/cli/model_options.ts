@@ -1,5 +1,5 @@
 /** Options shared by the commands that run a model (upscale, eval). */
-import { srcnn } from '../node/shipped_weights.js';
+import { srcnn } from '../node/srcnn.js';
 import { readWeightsFile } from '../node/weights_file.js';
 import type { SrcnnModel } from '../pipeline/srcnn.js';
 import { choice, optInt, optStr, type OptionSpecs, type Parsed } from './args.js';

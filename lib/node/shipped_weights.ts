@@ -1,16 +1,14 @@
 /**
- * The project's shipped weights (`weights/srcnn-<arch>-x<scale>.safetensors` in the package root, made
- * by the training pipeline) and a Node `srcnn()` that loads them when no weights are given.
- * Node-only: reads files.
+ * The project's shipped weight files (`weights/srcnn-<arch>-x<scale>.safetensors` in the package root,
+ * made by the training pipeline). The library embeds the same bytes (`lib/weights/shipped.ts`, checked
+ * against these files by a test), so `srcnn({ scale })` needs no file access; these helpers are for
+ * reading the files themselves. Node-only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IoError, OptionError } from '../errors.js';
-import { srcnn as coreSrcnn, type SrcnnModel, type SrcnnOptions, type WeightsLoader } from '../pipeline/srcnn.js';
 import { decodeSrcnnWeights } from '../weights/safetensors.js';
-import { spawnNodeWasmWorker } from './wasm_workers.js';
 import type { SrcnnWeights } from '../weights/types.js';
 
 /** `<package>/weights`: this file is `<package>/{dist,build}/lib/node/shipped_weights.js`. */
@@ -46,23 +44,4 @@ export function loadShippedWeights(scale = 3, arch = '9-1-5', dir = SHIPPED_WEIG
     throw new IoError(path, `no shipped SRCNN weights for ${arch} x${scale} (${hint}); pass weights explicitly, e.g. srcnn({ weights: decodeSrcnnWeights(bytes) })`, { cause: e });
   }
   return decodeSrcnnWeights(bytes, path);
-}
-
-/** A {@link WeightsLoader} reading the shipped weights. */
-export const shippedWeightsLoader: WeightsLoader = ({ scale, arch }) => loadShippedWeights(scale, arch);
-
-/**
- * `srcnn()` of the core library for Node: without `weights` it loads the shipped
- * `weights/srcnn-<arch>-x<scale>.safetensors` (arch '9-1-5', scale 3 unless given) on first use, and
- * 'wasm-simd' runs on worker threads, one per core by default (`threads` overrides).
- */
-export function srcnn(opts: SrcnnOptions = {}): SrcnnModel {
-  // One thread per core unless told otherwise (only when the model creates its own backend).
-  const threads = typeof opts.backend === 'object' ? opts.threads : (opts.threads ?? availableParallelism());
-  return coreSrcnn({
-    spawnWorker: spawnNodeWasmWorker,
-    ...opts,
-    ...(threads !== undefined ? { threads } : {}),
-    weights: opts.weights ?? shippedWeightsLoader,
-  });
 }

@@ -37,6 +37,7 @@ import { OptionError, ShapeError, ValueError, WeightsError } from '../errors.js'
 import { assertImage, type Image, type Plane } from '../image/image.js';
 import { DEFAULT_TILE_SIZE, runTiled, throwIfAborted } from '../model/tiling.js';
 import { Sequential } from '../nn/sequential.js';
+import { shippedWeights } from '../weights/shipped.js';
 import { validateWeights, type SrcnnWeights } from '../weights/types.js';
 import { enhanceImage, type BorderMode } from './enhance.js';
 import type { Rounding } from './luma.js';
@@ -48,6 +49,9 @@ export type { ResizeMethod } from './pixel_source.js';
 /** Where weights come from when they are not given directly: called once, on first use. */
 export type WeightsLoader = (request: { scale: number; arch: string }) => SrcnnWeights | Promise<SrcnnWeights>;
 
+/** The default {@link WeightsLoader}: the weights this project trained, embedded in the library (`weights/shipped.ts`). */
+const embeddedWeightsLoader: WeightsLoader = ({ scale, arch }) => shippedWeights(scale, arch);
+
 /** A backend, or the name of one for `createBackend` ('auto' picks the fastest available). */
 export type BackendChoice = Backend | 'auto' | BackendName;
 
@@ -58,7 +62,10 @@ export interface SrcnnOptions {
    * @defaultValue the weights' `meta.scale`; 3 when weights come from a loader
    */
   scale?: number;
-  /** The network's weights, or a loader for them. @defaultValue none: a WeightsError says how to get some */
+  /**
+   * The network's weights, or a loader for them.
+   * @defaultValue the shipped weights for `arch` at `scale` (embedded; x2, x3, x4 of '9-1-5')
+   */
   weights?: SrcnnWeights | WeightsLoader;
   /**
    * Architecture name: selects what a loader loads, and given weights must have this `meta.architecture`.
@@ -203,12 +210,7 @@ class Model implements SrcnnModel {
 
   constructor(opts: SrcnnOptions) {
     for (const k of Object.keys(opts)) if (!KNOWN_OPTIONS.has(k)) throw new OptionError(`srcnn: unknown option '${k}'`);
-    const w = opts.weights;
-    if (w === undefined) {
-      throw new WeightsError(
-        "srcnn: no weights given. Pass `weights` (e.g. decodeSrcnnWeights(bytes) or parseReferenceJson(text)), or in Node use srcnn from 'srcnn-ts/node', which loads the shipped weights/srcnn-9-1-5-x<scale>.safetensors",
-      );
-    }
+    const w = opts.weights ?? embeddedWeightsLoader;
     if (typeof w !== 'function') {
       validateWeights(w, 'srcnn weights');
       if (opts.arch !== undefined && w.meta.architecture !== opts.arch) {
@@ -395,7 +397,7 @@ class Model implements SrcnnModel {
  * @example
  * const model = srcnn({ weights: decodeSrcnnWeights(bytes) });
  * const hi = await model.upscale(lowRes, { onProgress: (d, t) => console.log(`${d}/${t}`) });
- * @throws WeightsError when no weights are given or they are invalid; OptionError for bad options.
+ * @throws WeightsError when the weights are invalid or none are shipped for `arch` at `scale`; OptionError for bad options.
  */
 export function srcnn(opts: SrcnnOptions = {}): SrcnnModel {
   return new Model(opts);
