@@ -12,5 +12,6 @@ export {
 } from './safetensors.js';
 export type { SafetensorsArrays, SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from './safetensors.js';
 export { parseReferenceJson } from './reference_json.js';
+export { shippedWeights, shippedWeightsKeys } from './shipped.js';
 export { KERAS_TUTORIAL_PADDINGS, parseKerasH5 } from './keras_h5.js';
 export type { KerasH5Options, KerasPadding } from './keras_h5.js';
