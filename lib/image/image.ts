@@ -90,3 +90,19 @@ export function assertFinite(p: Plane, what: string): void {
     }
   }
 }
+
+/**
+ * Checks the shape of an image or plane used as a resize source: positive integer size, integer
+ * channel count >= 1, and exactly width * height * channels values.
+ * @throws ShapeError naming `what` and the mismatch.
+ */
+export function assertSourceShape(src: Image | Plane, what: string): void {
+  const { width, height, channels } = src;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new ShapeError(`${what}: source size must be positive integers, got ${width}x${height}`);
+  }
+  if (!Number.isInteger(channels) || channels < 1) throw new ShapeError(`${what}: bad channel count ${channels}`);
+  if (src.data.length !== width * height * channels) {
+    throw new ShapeError(`${what}: a ${width}x${height}x${channels} source needs ${width * height * channels} values, got ${src.data.length}`);
+  }
+}

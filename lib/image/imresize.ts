@@ -21,8 +21,8 @@
  * Checked against the values MATLAB printed in GNU Octave's imresize.m tests (8 x 10 uint8, bicubic, scales
  * 1.5, 0.5, 4/3, 1/3, with and without antialiasing): identical with the symmetric border.
  */
-import { OptionError, ShapeError, ValueError } from '../errors.js';
-import type { Image, Plane } from './image.js';
+import { OptionError, ValueError } from '../errors.js';
+import { assertSourceShape, type Image, type Plane } from './image.js';
 
 /** Options of {@link imresize} and {@link imresizeU8}: give `scale`, or both `width` and `height`. */
 export interface ImresizeOptions {
@@ -284,17 +284,6 @@ function plan(w: number, h: number, cn: number, opts: ImresizeOptions, what: str
   };
 }
 
-function checkSource(src: Image | Plane, what: string): void {
-  const { width, height, channels } = src;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new ShapeError(`${what}: source size must be positive integers, got ${width}x${height}`);
-  }
-  if (!Number.isInteger(channels) || channels < 1) throw new ShapeError(`${what}: bad channel count ${channels}`);
-  if (src.data.length !== width * height * channels) {
-    throw new ShapeError(`${what}: a ${width}x${height}x${channels} source needs ${width * height * channels} values, got ${src.data.length}`);
-  }
-}
-
 /**
  * MATLAB `imresize(p, scale | [h w], 'bicubic')` on a float plane (any channel count, each channel
  * resized independently), float64, no rounding. Float32 input is read as float64.
@@ -302,7 +291,7 @@ function checkSource(src: Image | Plane, what: string): void {
  * ShapeError for an inconsistent plane.
  */
 export function imresize(p: Plane, opts: ImresizeOptions): Plane<Float64Array> {
-  checkSource(p, 'imresize');
+  assertSourceShape(p, 'imresize');
   const { width: w, height: h, channels: cn } = p;
   const { outW, outH, tabX, tabY, rowsFirst } = plan(w, h, cn, opts, 'imresize');
   const src = p.data instanceof Float64Array ? p.data : Float64Array.from(p.data);
@@ -325,7 +314,7 @@ export function imresize(p: Plane, opts: ImresizeOptions): Plane<Float64Array> {
  * @throws as {@link imresize}.
  */
 export function imresizeU8(img: Image, opts: ImresizeOptions): Image {
-  checkSource(img, 'imresizeU8');
+  assertSourceShape(img, 'imresizeU8');
   const { width: w, height: h, channels: cn } = img;
   const { outW, outH, tabX, tabY, rowsFirst } = plan(w, h, cn, opts, 'imresizeU8');
   const mid = new Uint8Array((rowsFirst ? w * outH : outW * h) * cn);

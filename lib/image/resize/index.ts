@@ -7,7 +7,7 @@
  * (resizing treats channels independently).
  */
 import { OptionError, ShapeError, ValueError } from '../../errors.js';
-import type { Image, Plane } from '../image.js';
+import { assertSourceShape, type Image, type Plane } from '../image.js';
 import { resizeAreaF32, resizeAreaU8, areaFastF32, areaFastU8 } from './area.js';
 import { isExactHalf, resizeGeometry, type Interpolation, type ResizeGeometry } from './common.js';
 import { resizeCubicF32, resizeCubicU8 } from './cubic.js';
@@ -29,7 +29,7 @@ const MAX_VALUES = 2 ** 31 - 1;
  * @throws ShapeError when `img.data` does not hold `width * height * channels` bytes.
  */
 export function resize(img: Image, width: number, height: number, interpolation: Interpolation): Image {
-  checkSource(img, 'resize');
+  assertSourceShape(img, 'resize');
   if (img.channels > 4) throw new ShapeError(`resize: an Image has 1 to 4 channels, got ${img.channels}`);
   const g = checkArgs(img, width, height, interpolation, 'resize');
   const out = new Uint8Array(g.dw * g.dh * g.cn);
@@ -46,7 +46,7 @@ export function resize(img: Image, width: number, height: number, interpolation:
  */
 export function resizeFloat(p: Plane<Float32Array>, width: number, height: number, interpolation: Interpolation): Plane<Float32Array> {
   if (!(p.data instanceof Float32Array)) throw new ValueError('resizeFloat: plane data must be a Float32Array');
-  checkSource(p, 'resizeFloat');
+  assertSourceShape(p, 'resizeFloat');
   const g = checkArgs(p, width, height, interpolation, 'resizeFloat');
   const out = new Float32Array(g.dw * g.dh * g.cn);
   if (g.sw === g.dw && g.sh === g.dh) out.set(p.data);
@@ -79,17 +79,6 @@ function resizeF32Into(out: Float32Array, src: Float32Array, g: ResizeGeometry, 
       return resizeCubicF32(out, src, g);
     case 'area':
       return resizeAreaF32(out, src, g);
-  }
-}
-
-function checkSource(src: Image | Plane, what: string): void {
-  const { width, height, channels } = src;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new ShapeError(`${what}: source size must be positive integers, got ${width}x${height}`);
-  }
-  if (!Number.isInteger(channels) || channels < 1) throw new ShapeError(`${what}: bad channel count ${channels}`);
-  if (src.data.length !== width * height * channels) {
-    throw new ShapeError(`${what}: a ${width}x${height}x${channels} source needs ${width * height * channels} values, got ${src.data.length}`);
   }
 }
 
