@@ -6,24 +6,11 @@
  * The direct loop runs at ~1 GFLOP/s, so it runs on a smaller square input (at most ~2e8 MACs) and
  * its time is scaled by the MAC ratio (it is compute-bound; `extra.baselineScaled` says so).
  */
-import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
+import { gflops, measure, throughputRow, type BenchRow, type BenchSuite } from '../harness.js';
 import { conv2d } from '../../lib/kernels/conv2d.js';
 import { convInfo, convMacs, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
 import { naiveConv2d } from '../../spec/helpers/naive.js';
-
-function random(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = scale * (s / 2 ** 31 - 1);
-  }
-  return out;
-}
-
-function scaled(t: Timing, f: number): Timing {
-  return { medianMs: t.medianMs * f, minMs: t.minMs * f, maxMs: t.maxMs * f, runs: t.runs };
-}
+import { lcgFloat32, scaledTiming } from '../data.js';
 
 interface Layer {
   name: string;
@@ -55,20 +42,20 @@ export const suite: BenchSuite = {
     for (const L of layers) {
       const wShape = [L.outC, L.inC, L.k, L.k];
       const info = convInfo([1, L.inC, L.side, L.side], wShape, L.padding, L.mode);
-      const x = random(L.inC * L.side * L.side, 1, 1);
-      const w = random(L.outC * L.inC * L.k * L.k, 2, 0.1);
-      const b = random(L.outC, 3, 0.1);
+      const x = lcgFloat32(L.inC * L.side * L.side, 1, 1);
+      const w = lcgFloat32(L.outC * L.inC * L.k * L.k, 2, 0.1);
+      const b = lcgFloat32(L.outC, 3, 0.1);
       const y = new Float32Array(L.outC * info.outH * info.outW);
       const macs = convMacs(info);
       const t = await measure(() => conv2d(y, x, w, b, info, L.relu), { warmup: q ? 0 : 1, runs: q ? 1 : 5 });
       const perPixel = L.outC * L.inC * L.k * L.k;
       const side = Math.min(L.side, Math.max(L.k + 8, Math.floor(Math.sqrt(2e8 / perPixel))));
       const small = convInfo([1, L.inC, side, side], wShape, L.padding, L.mode);
-      const xs = side === L.side ? x : random(L.inC * side * side, 4, 1);
+      const xs = side === L.side ? x : lcgFloat32(L.inC * side * side, 4, 1);
       const tb = await measure(() => naiveConv2d(xs, w, b, small, L.relu), { warmup: q ? 0 : 1, runs: q ? 1 : 2 });
       const f = macs / convMacs(small);
       rows.push(throughputRow('conv2d', `${L.name} @${L.side}`, 'GFLOP/s', (ms) => gflops(2 * macs, ms), t,
-        { name: 'naive direct', timing: scaled(tb, f) },
+        { name: 'naive direct', timing: scaledTiming(tb, f) },
         {
           macs, K: L.inC * L.k * L.k, M: L.outC, N: info.outH * info.outW,
           path: L.k === 1 ? 'gemm (1x1, no im2col)' : 'banded im2col + gemm',

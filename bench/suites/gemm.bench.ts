@@ -7,23 +7,10 @@
  * columns and its time is multiplied by 8 (it is compute-bound, so time is linear in N); `extra`
  * says when a row does this.
  */
-import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
+import { gflops, measure, throughputRow, type BenchRow, type BenchSuite } from '../harness.js';
 import { gemm } from '../../lib/kernels/gemm.js';
 import { naiveGemmIkj } from '../../spec/helpers/naive.js';
-
-function random(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function scaled(t: Timing, f: number): Timing {
-  return { medianMs: t.medianMs * f, minMs: t.minMs * f, maxMs: t.maxMs * f, runs: t.runs };
-}
+import { lcgFloat32, scaledTiming } from '../data.js';
 
 interface Shape {
   name: string;
@@ -52,8 +39,8 @@ export const suite: BenchSuite = {
     const rows: BenchRow[] = [];
     for (const s of shapes) {
       const { m, n, k } = s;
-      const a = random(m * k, 1);
-      const b = random(k * n, 2);
+      const a = lcgFloat32(m * k, 1);
+      const b = lcgFloat32(k * n, 2);
       const c = new Float32Array(m * n);
       const flops = 2 * m * n * k;
       const big = flops > 4e9;
@@ -63,11 +50,11 @@ export const suite: BenchSuite = {
         warmup: q ? 0 : flops < 1e9 ? 30 : 2, runs: q ? 1 : big ? 3 : 5,
       });
       const nb = Math.max(1, Math.floor(n / (q ? 1 : s.baselineDiv)));
-      const bb = nb === n ? b : random(k * nb, 3);
+      const bb = nb === n ? b : lcgFloat32(k * nb, 3);
       const cb = new Float32Array(m * nb);
       const tb = await measure(() => naiveGemmIkj(cb, a, bb, m, nb, k), { warmup: q ? 0 : 1, runs: q ? 1 : big ? 1 : 3 });
       rows.push(throughputRow('gemm', `${s.name} (${m}x${n}x${k})`, 'GFLOP/s', (ms) => gflops(flops, ms), t,
-        { name: 'naive ikj', timing: scaled(tb, n / nb) },
+        { name: 'naive ikj', timing: scaledTiming(tb, n / nb) },
         {
           m, n, k,
           path: m === 1 ? 'm=1 streaming (axpy, float64 row accumulator)' : 'packed 4x3 micro-kernel',

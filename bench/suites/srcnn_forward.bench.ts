@@ -15,40 +15,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { gflops, measure, throughputRow, type BenchRow, type BenchSuite } from '../harness.js';
 import { createJsBackend } from '../../lib/backend/js.js';
-import { convInfo, convMacs, type ConvInfo, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
-
-interface LayerSpec {
-  inC: number;
-  outC: number;
-  k: number;
-  padding: Padding;
-  mode: PaddingMode;
-  relu: boolean;
-}
-
-const same = (inC: number, outC: number, k: number, relu: boolean): LayerSpec => ({ inC, outC, k, padding: 'same', mode: 'replicate', relu });
-const MODELS: Record<string, LayerSpec[]> = {
-  '9-1-5': [same(1, 64, 9, true), same(64, 32, 1, true), same(32, 1, 5, false)],
-  '9-5-5': [same(1, 64, 9, true), same(64, 32, 5, true), same(32, 1, 5, false)],
-  'keras 9-3-5 (128-64)': [
-    { inC: 1, outC: 128, k: 9, padding: 'valid', mode: 'zeros', relu: true },
-    { inC: 128, outC: 64, k: 3, padding: 'same', mode: 'zeros', relu: true },
-    { inC: 64, outC: 1, k: 5, padding: 'valid', mode: 'zeros', relu: false },
-  ],
-};
-
-function random(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = scale * (s / 2 ** 31 - 1);
-  }
-  return out;
-}
+import { convInfo, convMacs, type ConvInfo } from '../../lib/kernels/conv_info.js';
+import { BENCH_MODELS, lcgFloat32, type BenchLayer } from '../data.js';
 
 /** OIHW -> HWIO (tfjs filter layout). */
-function toHwio(w: Float32Array, L: LayerSpec): Float32Array {
+function toHwio(w: Float32Array, L: BenchLayer): Float32Array {
   const out = new Float32Array(w.length);
   for (let o = 0; o < L.outC; o++) for (let c = 0; c < L.inC; c++) for (let r = 0; r < L.k; r++) for (let s = 0; s < L.k; s++) {
     out[((r * L.k + s) * L.inC + c) * L.outC + o] = w[((o * L.inC + c) * L.k + r) * L.k + s]!;
@@ -68,8 +39,8 @@ export const suite: BenchSuite = {
     const be = createJsBackend();
     const rows: BenchRow[] = [];
     for (const [model, side] of cases) {
-      const specs = MODELS[model]!;
-      const x = random(side * side, 1, 0.5);
+      const specs = BENCH_MODELS[model]!;
+      const x = lcgFloat32(side * side, 1, 0.5);
       x.forEach((v, i) => (x[i] = v + 0.5));
       const infos: ConvInfo[] = [];
       let [h, w] = [side, side];
@@ -78,8 +49,8 @@ export const suite: BenchSuite = {
         infos.push(info);
         [h, w] = [info.outH, info.outW];
       }
-      const weights = specs.map((L, i) => random(L.outC * L.inC * L.k * L.k, 10 + i, 1 / Math.sqrt(L.inC * L.k * L.k)));
-      const biases = specs.map((L, i) => random(L.outC, 20 + i, 0.05));
+      const weights = specs.map((L, i) => lcgFloat32(L.outC * L.inC * L.k * L.k, 10 + i, 1 / Math.sqrt(L.inC * L.k * L.k)));
+      const biases = specs.map((L, i) => lcgFloat32(L.outC, 20 + i, 0.05));
       const acts = infos.map((info) => be.alloc(info.outC * info.outH * info.outW));
       const macs = infos.reduce((s, info) => s + convMacs(info), 0);
       const ours = (): Float32Array => {

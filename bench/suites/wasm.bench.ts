@@ -19,29 +19,16 @@ import type { Backend } from '../../lib/backend/backend.js';
 import { createJsBackend } from '../../lib/backend/js.js';
 import { createWasmBackend } from '../../lib/backend/wasm.js';
 import { spawnNodeWasmWorker } from '../../lib/node/wasm_workers.js';
-import { convInfo, convMacs, type ConvInfo, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
+import { convInfo, convMacs, type ConvInfo } from '../../lib/kernels/conv_info.js';
+import { BENCH_MODELS, lcgFloat32, scaledTiming, type BenchLayer } from '../data.js';
 
 const SUITE = 'wasm';
-
-function random(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return out;
-}
 
 /** A copy of `src` in `be`'s memory. */
 function onto(be: Backend, src: Float32Array): Float32Array {
   const b = be.alloc(src.length);
   b.set(src);
   return b;
-}
-
-function scaled(t: Timing, f: number): Timing {
-  return { medianMs: t.medianMs * f, minMs: t.minMs * f, maxMs: t.maxMs * f, runs: t.runs };
 }
 
 /** A row in ms: value = median ms, ratio = baseline ms / ms (> 1 = faster). */
@@ -76,26 +63,6 @@ function gemmShapes(quick: boolean): GemmShape[] {
   ];
 }
 
-interface LayerSpec {
-  inC: number;
-  outC: number;
-  k: number;
-  padding: Padding;
-  mode: PaddingMode;
-  relu: boolean;
-}
-
-const same = (inC: number, outC: number, k: number, relu: boolean): LayerSpec => ({ inC, outC, k, padding: 'same', mode: 'replicate', relu });
-const MODELS: Record<string, LayerSpec[]> = {
-  '9-1-5': [same(1, 64, 9, true), same(64, 32, 1, true), same(32, 1, 5, false)],
-  '9-5-5': [same(1, 64, 9, true), same(64, 32, 5, true), same(32, 1, 5, false)],
-  'keras 9-3-5 (128-64)': [
-    { inC: 1, outC: 128, k: 9, padding: 'valid', mode: 'zeros', relu: true },
-    { inC: 128, outC: 64, k: 3, padding: 'same', mode: 'zeros', relu: true },
-    { inC: 64, outC: 1, k: 5, padding: 'valid', mode: 'zeros', relu: false },
-  ],
-};
-
 /** A model's layers on one backend: geometry, weights and activation buffers, all pre-allocated. */
 interface Net {
   infos: ConvInfo[];
@@ -105,16 +72,16 @@ interface Net {
   relu: boolean[];
 }
 
-function buildNet(be: Backend, layers: LayerSpec[], batch: number, h: number, w: number): Net {
+function buildNet(be: Backend, layers: readonly BenchLayer[], batch: number, h: number, w: number): Net {
   const net: Net = { infos: [], w: [], b: [], acts: [], relu: [] };
   let shape = [batch, 1, h, w];
-  net.acts.push(onto(be, random(shape.reduce((p, q) => p * q, 1), 7, 0.5)));
+  net.acts.push(onto(be, lcgFloat32(shape.reduce((p, q) => p * q, 1), 7, 0.5)));
   layers.forEach((l, i) => {
     const info = convInfo(shape, [l.outC, l.inC, l.k, l.k], l.padding, l.mode);
     const fanIn = l.inC * l.k * l.k;
     net.infos.push(info);
-    net.w.push(onto(be, random(l.outC * fanIn, 100 + i, Math.sqrt(2 / fanIn))));
-    net.b.push(onto(be, random(l.outC, 200 + i, 0.01)));
+    net.w.push(onto(be, lcgFloat32(l.outC * fanIn, 100 + i, Math.sqrt(2 / fanIn))));
+    net.b.push(onto(be, lcgFloat32(l.outC, 200 + i, 0.01)));
     net.relu.push(l.relu);
     shape = [batch, l.outC, info.outH, info.outW];
     net.acts.push(be.alloc(shape.reduce((p, q) => p * q, 1)));
@@ -151,13 +118,13 @@ export const suite: BenchSuite = {
     try {
       // ---- GEMM ---------------------------------------------------------------------------------
       for (const s of gemmShapes(ctx.quick)) {
-        const a = random(s.m * s.k, 1);
-        const b = random(s.k * s.n, 2);
+        const a = lcgFloat32(s.m * s.k, 1);
+        const b = lcgFloat32(s.k * s.n, 2);
         const flops = 2 * s.m * s.n * s.k;
         const scale = s.n >= 65536 ? 8 : 1;
         const nb = s.n / scale;
         const cj = new Float32Array(s.m * nb);
-        const bj = scale === 1 ? b : random(s.k * nb, 2);
+        const bj = scale === 1 ? b : lcgFloat32(s.k * nb, 2);
         const base = await measure(() => js.gemm(false, false, s.m, nb, s.k, 1, a, s.k, bj, nb, 0, cj, nb), { warmup: 1, runs: ctx.quick ? 1 : 3 });
         for (const be of wasm) {
           const A = onto(be, a);
@@ -166,14 +133,14 @@ export const suite: BenchSuite = {
           const load1 = loadavg()[0];
           const t = await measure(() => be.gemm(false, false, s.m, s.n, s.k, 1, A, s.k, B, s.n, 0, C, s.n), opts);
           rows.push(throughputRow(SUITE, `gemm ${s.name} ${be.threads}t`, 'GFLOP/s', (ms) => gflops(flops, ms), t,
-            { name: 'js backend', timing: scaled(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs), load1 }));
+            { name: 'js backend', timing: scaledTiming(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs), load1 }));
           for (const x of [A, B, C]) be.free(x);
         }
       }
 
       // ---- SRCNN forward ------------------------------------------------------------------------
       const size = ctx.quick ? 128 : 512;
-      for (const [model, layers] of Object.entries(MODELS)) {
+      for (const [model, layers] of Object.entries(BENCH_MODELS)) {
         const jnet = buildNet(js, layers, 1, size, size);
         const base = await measure(() => forward(js, jnet), { warmup: ctx.quick ? 0 : 1, runs: 1 });
         for (const be of wasm) {
@@ -188,7 +155,7 @@ export const suite: BenchSuite = {
 
       // ---- SRCNN training step (batch of 33x33 patches) ------------------------------------------
       const batch = ctx.quick ? 4 : 16;
-      const trainLayers: LayerSpec[] = [
+      const trainLayers: BenchLayer[] = [
         { inC: 1, outC: 64, k: 9, padding: 'valid', mode: 'zeros', relu: true },
         { inC: 64, outC: 32, k: 1, padding: 'valid', mode: 'zeros', relu: true },
         { inC: 32, outC: 1, k: 5, padding: 'valid', mode: 'zeros', relu: false },
@@ -198,7 +165,7 @@ export const suite: BenchSuite = {
         const grads = {
           dw: net.w.map((w) => be.alloc(w.length)),
           db: net.b.map((b) => be.alloc(b.length)),
-          dy: net.acts.map((a, i) => (i === 0 ? be.alloc(0) : onto(be, random(a.length, 300 + i, 0.01)))),
+          dy: net.acts.map((a, i) => (i === 0 ? be.alloc(0) : onto(be, lcgFloat32(a.length, 300 + i, 0.01)))),
         };
         const t = await measure(() => trainStep(be, net, grads), runOpts);
         return { t, macs: modelMacs(net) };
