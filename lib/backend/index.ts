@@ -3,6 +3,7 @@
  * back to the scalar 'js' reference backend elsewhere.
  */
 import { BackendError, OptionError } from '../errors.js';
+import { checkOptionKeys } from '../util/options.js';
 import { simdSupported } from '../wasm/runtime.js';
 import type { SpawnWasmWorker } from '../wasm/pool.js';
 import type { Backend, BackendName } from './backend.js';
@@ -43,9 +44,7 @@ const KNOWN_OPTIONS = new Set(['backend', 'threads', 'spawnWorker']);
  *   backend cannot run here.
  */
 export function createBackend(opts: CreateBackendOptions = {}): Backend {
-  for (const key of Object.keys(opts)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new OptionError(`createBackend: unknown option '${key}' (known: ${[...KNOWN_OPTIONS].join(', ')})`);
-  }
+  checkOptionKeys(opts, KNOWN_OPTIONS, 'createBackend');
   const choice = opts.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm-simd') {
     throw new OptionError(`createBackend: unknown backend '${String(choice)}' (use 'auto', 'js' or 'wasm-simd')`);

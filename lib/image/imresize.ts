@@ -22,6 +22,7 @@
  * 1.5, 0.5, 4/3, 1/3, with and without antialiasing): identical with the symmetric border.
  */
 import { OptionError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../util/options.js';
 import { assertSourceShape, type Image, type Plane } from './image.js';
 
 /** Options of {@link imresize} and {@link imresizeU8}: give `scale`, or both `width` and `height`. */
@@ -239,9 +240,7 @@ interface Plan {
 
 function plan(w: number, h: number, cn: number, opts: ImresizeOptions, what: string): Plan {
   if (opts === null || typeof opts !== 'object') throw new OptionError(`${what}: options must be an object`);
-  for (const k of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(k)) throw new OptionError(`${what}: unknown option '${k}' (known: ${[...OPTION_KEYS].join(', ')})`);
-  }
+  checkOptionKeys(opts, OPTION_KEYS, what);
   const border = opts.border ?? 'symmetric';
   if (border !== 'symmetric' && border !== 'replicate') {
     throw new OptionError(`${what}: border must be 'symmetric' or 'replicate', got '${String(border)}'`);

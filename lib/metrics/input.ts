@@ -1,8 +1,8 @@
 /**
- * Input checks shared by the metrics: what a metric accepts, shape agreement, finiteness, option
- * keys, and scikit-image's dtype-based default data range.
+ * Input checks shared by the metrics: what a metric accepts, shape agreement, finiteness, and
+ * scikit-image's dtype-based default data range (option keys: lib/util/options.ts).
  */
-import { OptionError, ShapeError, ValueError, fmtShape } from '../errors.js';
+import { ShapeError, ValueError, fmtShape } from '../errors.js';
 import { assertFinite, isImage, type Image, type Plane } from '../image/image.js';
 
 /**
@@ -36,14 +36,6 @@ export function checkPair(a: MetricInput, b: MetricInput, fn: string): void {
     throw new ShapeError(
       `${fn}: input shapes differ: ${fmtShape(shapeOf(a))} vs ${fmtShape(shapeOf(b))} ([height, width, channels])`,
     );
-  }
-}
-
-/** Throws an OptionError for any key of `opts` not in `allowed` (catches typos such as `winsize`). */
-export function checkOptionKeys(opts: object | undefined, allowed: readonly string[], fn: string): void {
-  if (opts === undefined) return;
-  for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) throw new OptionError(`${fn}: unknown option '${k}' (known: ${allowed.join(', ')})`);
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { ValueError } from '../errors.js';
 import { isImage } from '../image/image.js';
-import { checkDataRange, checkOptionKeys, checkPair, dtypeRange, type MetricInput } from './input.js';
+import { checkOptionKeys } from '../util/options.js';
+import { checkDataRange, checkPair, dtypeRange, type MetricInput } from './input.js';
 import { sumSquaredDiff } from './mse.js';
 
 /** Options of {@link psnr}. */

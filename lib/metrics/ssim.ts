@@ -18,7 +18,8 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import type { Plane } from '../image/image.js';
-import { checkDataRange, checkOptionKeys, checkPair, dtypeRange, type MetricInput } from './input.js';
+import { checkOptionKeys } from '../util/options.js';
+import { checkDataRange, checkPair, dtypeRange, type MetricInput } from './input.js';
 
 type Samples = Uint8Array | Float32Array | Float64Array;
 

@@ -34,6 +34,7 @@ import type { Backend, BackendName } from '../backend/backend.js';
 import { createBackend } from '../backend/index.js';
 import type { SpawnWasmWorker } from '../wasm/pool.js';
 import { OptionError, ShapeError, ValueError, WeightsError } from '../errors.js';
+import { checkOptionKeys } from '../util/options.js';
 import { assertImage, type Image, type Plane } from '../image/image.js';
 import { DEFAULT_TILE_SIZE, runTiled, throwIfAborted } from '../model/tiling.js';
 import { Sequential } from '../nn/sequential.js';
@@ -166,9 +167,7 @@ function checkEnum<T extends string>(v: T | undefined, allowed: readonly T[], de
 
 function checkKeys(opts: object, known: ReadonlySet<string>, what: string): void {
   if (opts === null || typeof opts !== 'object') throw new OptionError(`${what}: options must be an object`);
-  for (const k of Object.keys(opts)) {
-    if (!known.has(k)) throw new OptionError(`${what}: unknown option '${k}' (known: ${[...known].join(', ')})`);
-  }
+  checkOptionKeys(opts, known, what);
 }
 
 /** Validates an Image object (sizes, channels, data length) and returns it. */

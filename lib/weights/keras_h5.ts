@@ -25,6 +25,7 @@
  */
 import { File as H5File, Dataset as H5Dataset, Group as H5Group } from 'jsfive';
 import { DecodeError, OptionError, SrcnnError, WeightsError, fmtShape } from '../errors.js';
+import { checkOptionKeys } from '../util/options.js';
 import type { Padding, PaddingMode } from '../kernels/conv_info.js';
 import { hwioToOihw } from './layout.js';
 import { architectureOf, isColourConvention, validateWeights } from './types.js';
@@ -158,9 +159,7 @@ export function parseKerasH5(bytes: Uint8Array, opts: KerasH5Options, source = '
 
 function checkOptions(opts: KerasH5Options): void {
   if (typeof opts !== 'object' || opts === null) throw new OptionError('parseKerasH5: options { scale } are required');
-  for (const k of Object.keys(opts)) {
-    if (!OPTION_KEYS.includes(k)) throw new OptionError(`parseKerasH5: unknown option '${k}' (known: ${OPTION_KEYS.join(', ')})`);
-  }
+  checkOptionKeys(opts, OPTION_KEYS, 'parseKerasH5');
   if (!Number.isSafeInteger(opts.scale) || opts.scale <= 0) throw new OptionError(`parseKerasH5: 'scale' must be a positive integer, got ${String(opts.scale)}`);
   if (opts.colour !== undefined && !isColourConvention(opts.colour)) {
     throw new OptionError(`parseKerasH5: 'colour' must be 'matlab-y' or 'opencv-y', got ${JSON.stringify(opts.colour)}`);
