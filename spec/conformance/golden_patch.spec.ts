@@ -11,15 +11,14 @@ import type { Backend } from '../../lib/backend/backend.js';
 import { createBackend } from '../../lib/backend/index.js';
 import { createJsBackend } from '../../lib/backend/js.js';
 import { matlabYU8 } from '../../lib/image/color.js';
-import { decodeImage } from '../../lib/image/codec.js';
 import { modcrop } from '../../lib/image/crop.js';
 import { createPlane } from '../../lib/image/image.js';
 import { imresize } from '../../lib/image/imresize.js';
 import { srcnn } from '../../lib/pipeline/srcnn.js';
 import { parseKerasH5 } from '../../lib/weights/keras_h5.js';
-import { parseReferenceJson } from '../../lib/weights/reference_json.js';
 import type { SrcnnWeights } from '../../lib/weights/types.js';
 import { hasShared, sharedDir } from '../helpers/paths.js';
+import { readReferenceWeights, readSharedImage } from '../helpers/shared_data.js';
 
 interface Golden {
   scale: number;
@@ -40,7 +39,7 @@ const rw = (...p: string[]) => join(sharedDir, 'reference-weights', ...p);
     {
       name: '9-5-5 x3 (authors, JSON)',
       golden: rw('srcnn_955_imagenet_x3', 'golden_patch_butterfly_x3.json'),
-      weights: () => parseReferenceJson(readFileSync(rw('srcnn_955_imagenet_x3', 'srcnn_955_imagenet_x3.json'), 'utf8')),
+      weights: () => readReferenceWeights('srcnn_955_imagenet_x3'),
     },
     {
       name: 'keras 9-3-5 x2 (.h5)',
@@ -50,7 +49,7 @@ const rw = (...p: string[]) => join(sharedDir, 'reference-weights', ...p);
     {
       name: 'keras 9-3-5 x2 (JSON)',
       golden: rw('keras_3051crop_weight_200', 'golden_patch_butterfly_x2.json'),
-      weights: () => parseReferenceJson(readFileSync(rw('keras_3051crop_weight_200', '3051crop_weight_200.json'), 'utf8')),
+      weights: () => readReferenceWeights('keras_3051crop_weight_200', '3051crop_weight_200.json'),
     },
   ];
   const backends: [string, () => Backend][] = [['js', createJsBackend], ['auto', () => createBackend({ backend: 'auto' })]];
@@ -78,7 +77,7 @@ const rw = (...p: string[]) => join(sharedDir, 'reference-weights', ...p);
 
   it("the 9-5-5 patch input is our demo_SR.m bicubic Y/255 of butterfly x3 (rows 96..119, cols 120..143)", () => {
     const g = JSON.parse(readFileSync(rw('srcnn_955_imagenet_x3', 'golden_patch_butterfly_x3.json'), 'utf8')) as Golden;
-    const img = decodeImage(readFileSync(join(sharedDir, 'data', 'Set5', 'butterfly_GT.bmp')));
+    const img = readSharedImage('Set5/butterfly_GT.bmp');
     const y = modcrop(createPlane(img.width, img.height, 1, Float64Array.from(matlabYU8(img), (v) => v / 255)), 3);
     const bic = imresize(imresize(y, { scale: 1 / 3 }), { scale: 3 });
     let max = 0;

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { fixturesDir, hasShared, sharedDir } from '../helpers/paths.js';
+import { fixturesDir, hasShared } from '../helpers/paths.js';
+import { readSharedImage } from '../helpers/shared_data.js';
 import { ShapeError, ValueError } from '../../lib/errors.js';
-import { decodeBmp } from '../../lib/image/bmp.js';
 import { crop } from '../../lib/image/crop.js';
 import type { Channels, Image, Plane } from '../../lib/image/image.js';
 import {
@@ -169,7 +169,7 @@ describe('metrics conformance: evaluation protocols (numpy ports of demo_SR.m, t
   const cases = (JSON.parse(readFileSync(join(fixturesDir, 'metrics', 'shared_images.json'), 'utf8')) as { cases: SharedCase[] }).cases;
   for (const c of cases) {
     it(c.name, () => {
-      const im = decodeBmp(new Uint8Array(readFileSync(join(sharedDir, 'data', c.path))), c.path);
+      const im = readSharedImage(c.path);
       expect(im.data.reduce((s, v) => s + v, 0), 'pixel checksum (decoder agrees with cv2)').to.equal(c.checksum);
       const hr = crop(im, 0, 0, im.width - (im.width % 2), im.height - (im.height % 2));
       const sr = box2(hr);

@@ -19,16 +19,13 @@
  * overrides the backend (default 'auto').
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Backend } from '../../lib/backend/backend.js';
 import { createBackend } from '../../lib/backend/index.js';
-import { decodeImage } from '../../lib/image/codec.js';
 import type { Image } from '../../lib/image/image.js';
 import { evaluateModel } from '../../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../../lib/pipeline/srcnn.js';
-import { parseReferenceJson } from '../../lib/weights/reference_json.js';
-import { hasShared, sharedDir } from '../helpers/paths.js';
+import { hasShared } from '../helpers/paths.js';
+import { readReferenceWeights, readSharedImage } from '../helpers/shared_data.js';
 
 const SET5 = ['baby_GT', 'bird_GT', 'butterfly_GT', 'head_GT', 'woman_GT'];
 const SET14 = ['baboon', 'barbara', 'bridge', 'coastguard', 'comic', 'face', 'flowers', 'foreman', 'lenna', 'man', 'monarch', 'pepper', 'ppt3', 'zebra'];
@@ -98,7 +95,7 @@ function setImages(set: SetName): string[] {
     if (choice !== 'auto' && choice !== 'js' && choice !== 'wasm-simd') throw new Error(`SRCNN_TEST_BACKEND must be auto, js or wasm-simd, got ${choice}`);
     backend = createBackend({ backend: choice });
     for (const set of ['Set5', 'Set14'] as const) {
-      for (const name of setImages(set)) images.set(`${set}/${name}`, decodeImage(readFileSync(join(sharedDir, 'data', set, `${name}.bmp`)), `${set}/${name}.bmp`));
+      for (const name of setImages(set)) images.set(`${set}/${name}`, readSharedImage(`${set}/${name}.bmp`));
     }
   });
   after(() => backend.dispose());
@@ -106,7 +103,7 @@ function setImages(set: SetName): string[] {
   for (const [dir, set, scale, bicP, bicS, srP, srS, always] of TABLE) {
     it(`${dir} on ${set}: bicubic ${bicP.toFixed(4)} / ${bicS}, SRCNN ${srP.toFixed(4)} / ${srS}`, async function () {
       if (!always && !full && backend.name === 'js') this.skip();
-      const weights = parseReferenceJson(readFileSync(join(sharedDir, 'reference-weights', dir, `${dir}.json`), 'utf8'), `${dir}.json`);
+      const weights = readReferenceWeights(dir);
       expect(weights.meta.scale).to.equal(scale);
       const model = srcnn({ weights, backend });
       const sums = { bicP: 0, bicS: 0, srP: 0, srS: 0 };

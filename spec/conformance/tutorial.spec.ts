@@ -8,13 +8,13 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBackend } from '../../lib/backend/index.js';
-import { decodeImage } from '../../lib/image/codec.js';
 import type { EvalResult } from '../../lib/metrics/evaluate.js';
 import { evaluateModel, meanEvalResult } from '../../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../../lib/pipeline/srcnn.js';
 import { parseKerasH5 } from '../../lib/weights/keras_h5.js';
 import { runTutorial, TUTORIAL_DEFAULTS } from '../../examples/tutorial.js';
 import { hasShared, sharedDir } from '../helpers/paths.js';
+import { readSharedImage } from '../helpers/shared_data.js';
 
 const P = 0.005 + 1e-9;
 const S = 0.00005 + 1e-12;
@@ -58,7 +58,7 @@ function near(got: number, want: number, tol: number, what: string): void {
     const names = ['baby_GT', 'bird_GT', 'butterfly_GT', 'head_GT', 'woman_GT'];
     const bic: EvalResult[] = [], sr: EvalResult[] = [];
     for (const n of names) {
-      const img = decodeImage(readFileSync(join(sharedDir, 'data', 'Set5', `${n}.bmp`)));
+      const img = readSharedImage(`Set5/${n}.bmp`);
       // The valid network's output is the centre (6 px less per side, bicubic around it); shave 6 drops exactly the rest.
       const r = await evaluateModel(model, img, { protocol: 'paper', scale: 2, shave: 6 });
       bic.push(r.bicubic);

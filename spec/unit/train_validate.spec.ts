@@ -1,20 +1,20 @@
 import { expect } from 'chai';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJsBackend } from '../../lib/backend/js.js';
-import { decodeImage } from '../../lib/image/codec.js';
 import { matlabYU8 } from '../../lib/image/color.js';
 import { createPlane } from '../../lib/image/image.js';
 import { Sequential } from '../../lib/nn/sequential.js';
 import { evaluateNet, prepareEvalSet } from '../../lib/train/validate.js';
 import { hasShared, sharedDir } from '../helpers/paths.js';
+import { readSharedImage } from '../helpers/shared_data.js';
 
 (hasShared ? describe : describe.skip)('train: validation follows the paper protocol (Set5)', () => {
   it('an identity network scores the bicubic baseline of anchors/quality.md (33.6614 dB / 0.92988 at x2)', () => {
     const dir = join(sharedDir, 'data', 'Set5');
     const images = readdirSync(dir).filter((n) => n.endsWith('.bmp')).sort()
       .map((name) => {
-        const img = decodeImage(new Uint8Array(readFileSync(join(dir, name))), name);
+        const img = readSharedImage(`Set5/${name}`);
         // demo_SR.m: rgb2ycbcr on uint8 returns a rounded uint8 Y
         return { name, y: createPlane(img.width, img.height, 1, Float64Array.from(matlabYU8(img))) };
       });
