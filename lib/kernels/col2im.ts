@@ -2,6 +2,7 @@
  * col2im: the adjoint of {@link im2col} (Caffe `col2im_cpu`), used by the input gradient of conv2d.
  */
 import type { ConvInfo } from './conv_info.js';
+import { clamp } from '../util/clamp.js';
 import { checkBand, requireLength } from './check.js';
 
 /**
@@ -61,9 +62,4 @@ export function col2im(dx: Float32Array, cols: Float32Array, info: ConvInfo, n =
     }
   }
   return dx;
-}
-
-/** Clamps v into [lo, hi]. */
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }

@@ -4,6 +4,7 @@
  * output rows, so that conv becomes W(outC x K) * cols(K x bandN).
  */
 import type { ConvInfo } from './conv_info.js';
+import { clamp } from '../util/clamp.js';
 import { checkBand, requireLength } from './check.js';
 
 /**
@@ -56,9 +57,4 @@ export function im2col(cols: Float32Array, x: Float32Array, info: ConvInfo, n = 
     }
   }
   return cols;
-}
-
-/** Clamps v into [lo, hi]. */
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }

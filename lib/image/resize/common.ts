@@ -102,8 +102,3 @@ export function mapRows(need: Int32Array, have: Int32Array, slotOf: Int32Array):
   }
   return fill;
 }
-
-/** `min(max(v, lo), hi)` for integers. */
-export function clampInt(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
-}
