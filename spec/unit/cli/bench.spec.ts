@@ -1,16 +1,9 @@
 /** `srcnn-ts bench` end to end: the built CLI (build/lib/cli/bin.js) in a child process, on tiny sizes. */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { simdSupported } from '../../../lib/backend/index.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { runCli, type CliRun } from '../../helpers/cli.js';
 
-const BIN = resolve(repoRoot, 'build', 'lib', 'cli', 'bin.js');
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'bench', ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]): CliRun => runCli('bench', ...args);
 
 interface BenchJson {
   arch: string;

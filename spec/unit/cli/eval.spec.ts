@@ -3,10 +3,9 @@
  * folder with two small generated PNGs and a tiny weights file.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createJsBackend } from '../../../lib/backend/js.js';
 import { createImage, type Image } from '../../../lib/image/image.js';
 import { encodePng } from '../../../lib/image/png_encode.js';
@@ -14,9 +13,7 @@ import { evaluateModel } from '../../../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../../../lib/pipeline/srcnn.js';
 import { encodeSrcnnWeights } from '../../../lib/weights/safetensors.js';
 import type { SrcnnWeights } from '../../../lib/weights/types.js';
-import { repoRoot } from '../../helpers/paths.js';
-
-const BIN = resolve(repoRoot, 'build', 'lib', 'cli', 'bin.js');
+import { runCli, type CliRun } from '../../helpers/cli.js';
 
 /** A 3x3 'same' sharpening layer for x2 (centre 1.8, edges -0.2; sums to 1). */
 function sharpen(): SrcnnWeights {
@@ -37,16 +34,7 @@ function picture(w: number, h: number, phase: number): Image {
   return img;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, 'eval', ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]): CliRun => runCli('eval', ...args);
 
 interface Scores {
   psnr: number;
