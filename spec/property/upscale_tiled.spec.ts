@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { createJsBackend } from '../../lib/backend/js.js';
 import { crop } from '../../lib/image/crop.js';
-import { createImage, type Channels, type Image } from '../../lib/image/image.js';
+import type { Channels } from '../../lib/image/image.js';
 import { imresizeU8 } from '../../lib/image/imresize.js';
 import { resize } from '../../lib/image/resize/index.js';
 import { netGeometry } from '../../lib/nn/geometry.js';
@@ -17,26 +17,7 @@ import { bicubicSource } from '../../lib/pipeline/pixel_source.js';
 import { srcnn } from '../../lib/pipeline/srcnn.js';
 import { referenceRestore, referenceUpscale } from '../helpers/upscale_reference.js';
 import { nearIdentityWeights, TEST_NETS } from '../helpers/upscale_nets.js';
-
-function randomImage(w: number, h: number, channels: Channels, seed: number): Image {
-  const img = createImage(w, h, channels);
-  let s = seed >>> 0;
-  for (let i = 0; i < img.data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    img.data[i] = s >>> 24;
-  }
-  return img;
-}
-
-function sameBytes(got: Image, want: Image, what: string): void {
-  expect([got.width, got.height, got.channels], what).to.deep.equal([want.width, want.height, want.channels]);
-  for (let i = 0; i < want.data.length; i++) {
-    if (got.data[i] !== want.data[i]) {
-      const px = Math.floor(i / want.channels);
-      expect.fail(`${what}: byte ${i} (x=${px % want.width}, y=${Math.floor(px / want.width)}) is ${got.data[i]}, whole-image ${want.data[i]}`);
-    }
-  }
-}
+import { expectSameBytes, randomImage } from '../helpers/images.js';
 
 const arbChannels = fc.constantFrom<Channels>(1, 2, 3, 4);
 
@@ -56,7 +37,7 @@ describe('pipeline/pixel_source: rectangles of the bicubic image', () => {
           const rw = 1 + (c % (outW - x)), rh = 1 + (d % (outH - y));
           const buf = new Uint8Array(rw * rh * cn + 5);
           const got = src.read(buf, { x, y, width: rw, height: rh });
-          sameBytes(got, crop(full, x, y, rw, rh), `${method} ${w}x${h}x${cn} x${scale} rect ${rw}x${rh}@(${x},${y})`);
+          expectSameBytes(got, crop(full, x, y, rw, rh), `${method} ${w}x${h}x${cn} x${scale} rect ${rw}x${rh}@(${x},${y})`);
         },
       ), { numRuns: 300 });
     });
@@ -74,7 +55,7 @@ describe('pipeline/pixel_source: rectangles of the bicubic image', () => {
       const src = bicubicSource(img, scale, 'opencv-cubic');
       for (let x = 0; x < outW; x++) {
         const got = src.read(new Uint8Array((outW - x) * outH * 3), { x, y: 0, width: outW - x, height: outH });
-        sameBytes(got, crop(full, x, 0, outW - x, outH), `seed ${seed} ${w}x4 x${scale} from x=${x}`);
+        expectSameBytes(got, crop(full, x, 0, outW - x, outH), `seed ${seed} ${w}x4 x${scale} from x=${x}`);
       }
     }
   });
@@ -100,7 +81,7 @@ describe('pipeline/srcnn: tiled upscale and restore == whole-image pipeline', ()
         const model = srcnn({ weights, backend });
         const got = await model.upscale(img, { ...opts, tileSize });
         model.dispose();
-        sameBytes(got, want, `${name} ${w}x${h}x${cn} x${scale} ${resizeMethod} ${colour} ${border} ${rounding} tile ${tileSize}`);
+        expectSameBytes(got, want, `${name} ${w}x${h}x${cn} x${scale} ${resizeMethod} ${colour} ${border} ${rounding} tile ${tileSize}`);
       },
     ), { numRuns: 150 });
   });
@@ -120,7 +101,7 @@ describe('pipeline/srcnn: tiled upscale and restore == whole-image pipeline', ()
         const model = srcnn({ weights, backend });
         const got = await model.restore(img, { border, tileSize });
         model.dispose();
-        sameBytes(got, want, `${name} ${w}x${h}x${cn} ${colour} ${border} tile ${tileSize}`);
+        expectSameBytes(got, want, `${name} ${w}x${h}x${cn} ${colour} ${border} tile ${tileSize}`);
       },
     ), { numRuns: 80 });
   });

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { createJsBackend } from '../../../lib/backend/js.js';
 import { AbortError, IoError, OptionError, ShapeError, ValueError, WeightsError } from '../../../lib/errors.js';
 import { rgbToYCbCrMatlab, rgbToYCrCb, ycbcrToRgbMatlab, yCrCbToRgb } from '../../../lib/image/color.js';
-import { createImage, createPlane, type Channels, type Image } from '../../../lib/image/image.js';
+import { createImage, createPlane, type Image } from '../../../lib/image/image.js';
 import { imresizeU8 } from '../../../lib/image/imresize.js';
 import { resize } from '../../../lib/image/resize/index.js';
 import { loadShippedWeights, shippedWeightsPath } from '../../../lib/node/shipped_weights.js';
 import { srcnn } from '../../../lib/pipeline/srcnn.js';
 import { encodeSrcnnWeights } from '../../../lib/weights/safetensors.js';
 import type { ColourConvention, LayerSpec, SrcnnWeights } from '../../../lib/weights/types.js';
+import { randomImage } from '../../helpers/images.js';
 
 /** A one-layer network: y = w * x + b with a k x k kernel whose centre is `w` (identity for w = 1, b = 0). */
 function tinyNet(opts: { colour?: ColourConvention; bias?: number; k?: number; padding?: 'same' | 'valid'; scale?: number } = {}): SrcnnWeights {
@@ -23,16 +24,6 @@ function tinyNet(opts: { colour?: ColourConvention; bias?: number; k?: number; p
     layers: [{ spec, weights, bias: Float32Array.of(opts.bias ?? 0) }],
     meta: { architecture: `${k}`, scale: opts.scale ?? 2, colour: opts.colour ?? 'matlab-y' },
   };
-}
-
-function randomImage(w: number, h: number, channels: Channels, seed: number): Image {
-  const img = createImage(w, h, channels);
-  let s = seed >>> 0;
-  for (let i = 0; i < img.data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    img.data[i] = s >>> 24;
-  }
-  return img;
 }
 
 function channel(img: Image, c: number): number[] {

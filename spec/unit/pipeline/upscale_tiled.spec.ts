@@ -17,6 +17,7 @@ import { srcnn } from '../../../lib/pipeline/srcnn.js';
 import type { SpawnWasmWorker } from '../../../lib/wasm/pool.js';
 import type { SrcnnWeights } from '../../../lib/weights/types.js';
 import { referenceUpscale } from '../../helpers/upscale_reference.js';
+import { expectSameBytes } from '../../helpers/images.js';
 
 /** Seeded 9-1-5 weights (64/32 filters) with a mean-preserving first layer, so outputs span 0..255. */
 function weights915(seed: number): SrcnnWeights {
@@ -39,11 +40,6 @@ function picture(w: number, h: number, channels: Channels, seed: number): Image 
   return img;
 }
 
-function expectSameBytes(got: Image, want: Image, what: string): void {
-  expect([got.width, got.height, got.channels], what).to.deep.equal([want.width, want.height, want.channels]);
-  const i = got.data.findIndex((v, k) => v !== want.data[k]);
-  if (i >= 0) expect.fail(`${what}: byte ${i} is ${got.data[i]}, expected ${want.data[i]}`);
-}
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
