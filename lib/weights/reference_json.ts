@@ -24,7 +24,7 @@
 import { DecodeError, WeightsError, fmtShape } from '../errors.js';
 import type { Padding, PaddingMode } from '../kernels/conv_info.js';
 import { hwioToOihw } from './layout.js';
-import { architectureOf, isColourConvention, validateWeights } from './types.js';
+import { architectureOf, isColourConvention, isPositiveInt, validateWeights } from './types.js';
 import type { Activation, ColourConvention, LayerSpec, LayerWeights, SrcnnWeights, WeightsMeta } from './types.js';
 
 /**
@@ -123,8 +123,4 @@ function toFloat32(v: unknown, length: number, name: string, shape: readonly num
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], name: string): T {
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
   throw new WeightsError(`${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${JSON.stringify(v)}`);
-}
-
-function isPositiveInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 }

@@ -87,7 +87,8 @@ export function architectureOf(specs: readonly LayerSpec[]): string {
   return specs.map((s) => (s.kernel[0] === s.kernel[1] ? `${s.kernel[0]}` : `${s.kernel[0]}x${s.kernel[1]}`)).join('-');
 }
 
-function isPositiveInt(v: unknown): v is number {
+/** True for a safe integer > 0 (a layer's channel count, a scale). */
+export function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 }
 
