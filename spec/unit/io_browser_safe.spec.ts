@@ -4,27 +4,7 @@
  * static import graph. Only png_encode.ts may import pngjs.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { repoRoot } from '../helpers/paths.js';
-
-/** Bare (non-relative) specifiers reachable from `entry` through relative imports, by importing file. */
-function externalImports(entry: string): Map<string, string> {
-  const found = new Map<string, string>();
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)) {
-      const spec = m[1]!;
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else found.set(spec, file.slice(repoRoot.length + 1));
-    }
-  };
-  visit(resolve(repoRoot, entry));
-  return found;
-}
+import { externalImports } from '../helpers/imports.js';
 
 describe('image I/O: browser-safe import graph', () => {
   for (const entry of ['lib/image/decode.ts', 'lib/image/png.ts', 'lib/image/bmp.ts', 'lib/image/inflate.ts']) {
