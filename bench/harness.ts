@@ -7,6 +7,7 @@
  * process (naive loop, peer library or the scalar backend) and reports the ratio.
  */
 import { performance } from 'node:perf_hooks';
+import { median } from '../lib/util/median.js';
 
 export interface Timing {
   medianMs: number;
@@ -55,10 +56,7 @@ export async function measure(
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const medianMs = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-  return { medianMs, minMs: times[0]!, maxMs: times[times.length - 1]!, runs };
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs };
 }
 
 /** GFLOP/s for `flops` floating-point operations done in `ms` milliseconds. */

@@ -23,6 +23,7 @@ import { loadShippedWeights, shippedWeightsPath } from '../lib/node/shipped_weig
 import { spawnNodeWasmWorker } from '../lib/node/wasm_workers.js';
 import { srcnn } from '../lib/pipeline/srcnn.js';
 import type { SrcnnWeights } from '../lib/weights/types.js';
+import { median } from '../lib/util/median.js';
 
 /** What the child prints (one JSON line on stdout). */
 export interface ChildResult {
@@ -115,12 +116,10 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const load1 = loadavg()[0]!;
   model.dispose();
-  const sorted = [...runsMs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
   const result: ChildResult = {
     size, scale, backend, threads, tileSize, weights: kind,
     outWidth: out!.width, outHeight: out!.height,
-    runsMs, medianMs: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
+    runsMs, medianMs: median(runsMs),
     cpuPerWall: (cpu.user + cpu.system) / 1000 / runsMs.reduce((a, b) => a + b, 0),
     loadAvg: [load0, load1],
     rssBeforeMB, maxRssMB: maxRssMB(), outputHash: fnv1a(out!.data),

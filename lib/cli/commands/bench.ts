@@ -19,6 +19,7 @@ import { spawnNodeWasmWorker } from '../../node/wasm_workers.js';
 import { int, optInt, str, type Parsed } from '../args.js';
 import type { CliContext, Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { median } from '../../util/median.js';
 
 /** One timed configuration. */
 interface BenchResult {
@@ -30,12 +31,6 @@ interface BenchResult {
   gflops: number;
   /** js median / this median. */
   speedupVsJs: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Times `runs` forward passes after one warm-up; returns every time in ms. */
