@@ -8,18 +8,12 @@
  */
 import { gflops, measure, throughputRow, type BenchRow, type BenchSuite } from '../harness.js';
 import { conv2d } from '../../lib/kernels/conv2d.js';
-import { convInfo, convMacs, type Padding, type PaddingMode } from '../../lib/kernels/conv_info.js';
+import { convInfo, convMacs } from '../../lib/kernels/conv_info.js';
 import { naiveConv2d } from '../../spec/helpers/naive.js';
-import { lcgFloat32, scaledTiming } from '../data.js';
+import { lcgFloat32, scaledTiming, type BenchLayer } from '../data.js';
 
-interface Layer {
+interface Layer extends BenchLayer {
   name: string;
-  inC: number;
-  outC: number;
-  k: number;
-  padding: Padding;
-  mode: PaddingMode;
-  relu: boolean;
   /** Input side at 256x256 (the Keras middle layer sees the 248x248 output of a valid 9x9). */
   side: number;
 }
