@@ -21,6 +21,11 @@ export function randomFloat32(n: number, seed: number, lo = -1, hi = 1): Float32
   return out;
 }
 
+/** Element-wise |v| (a new array): run through a naive reference, gives the magnitude a float32 tolerance scales with. */
+export function abs(v: Float32Array): Float32Array {
+  return v.map(Math.abs);
+}
+
 /**
  * Asserts |actual[i] - expected[i]| <= tol(i) for i < expected.length and reports the worst
  * element (index, values, tolerance) on failure.

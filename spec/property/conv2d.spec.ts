@@ -8,7 +8,7 @@ import { conv2dBackpropFilter } from '../../lib/kernels/conv2d_backprop_filter.j
 import { im2col } from '../../lib/kernels/im2col.js';
 import { col2im } from '../../lib/kernels/col2im.js';
 import { naiveConv2d, naiveConv2dBackpropFilter, naiveConv2dBackpropInput } from '../helpers/naive.js';
-import { expectClose, randomFloat32 } from '../helpers/kernel_data.js';
+import { abs, expectClose, randomFloat32 } from '../helpers/kernel_data.js';
 
 interface ConvCase {
   batch: number; inC: number; outC: number; kH: number; kW: number; inH: number; inW: number;
@@ -32,8 +32,6 @@ function setup(t: ConvCase): { info: ConvInfo; x: Float32Array; w: Float32Array;
   const b = t.bias ? randomFloat32(t.outC, t.seed + 2) : null;
   return { info, x, w, b, K: t.inC * t.kH * t.kW };
 }
-
-const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
 
 /**
  * Tolerances: float32-level relative error on the magnitude of each sum,

@@ -11,9 +11,7 @@ import type { Backend } from '../../lib/backend/backend.js';
 import { createWasmBackend } from '../../lib/backend/wasm.js';
 import { createNodeBackend } from '../../lib/node/wasm_workers.js';
 import { naiveConv2d, naiveConv2dBackpropFilter, naiveConv2dBackpropInput, naiveGemm } from '../helpers/naive.js';
-import { expectClose, randomFloat32 } from '../helpers/kernel_data.js';
-
-const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
+import { abs, expectClose, randomFloat32 } from '../helpers/kernel_data.js';
 
 function identical(a: Float32Array, b: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;

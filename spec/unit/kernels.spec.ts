@@ -9,12 +9,10 @@ import { reluBackward } from '../../lib/kernels/relu_backward.js';
 import { bandRows, COL_TILE_FLOATS } from '../../lib/kernels/col_tiles.js';
 import { ShapeError } from '../../lib/errors.js';
 import { naiveConv2d, naiveConv2dBackpropFilter, naiveConv2dBackpropInput } from '../helpers/naive.js';
-import { expectClose, randomFloat32 } from '../helpers/kernel_data.js';
+import { abs, expectClose, randomFloat32 } from '../helpers/kernel_data.js';
 
 /** Relative tolerance on the magnitude of each output (float32 storage, see conv2d.ts). */
 const rel = (K: number, mag: Float64Array) => (i: number) => 1e-5 * Math.sqrt(K) * mag[i]! + 1e-30;
-const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
-
 describe('conv2d kernels: out contracts, banding, 1x1 path, errors', () => {
   const info = convInfo([2, 3, 7, 6], [4, 3, 3, 5], 'same', 'replicate');
   const x = randomFloat32(2 * 3 * 7 * 6, 11);
