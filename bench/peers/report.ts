@@ -2,7 +2,10 @@
  * Markdown tables from a bench results file (`npm run bench -- --filter peers` writes
  * bench/results/latest.json):
  *
- *   node build/bench/peers/report.js [bench/results/latest.json]
+ *   node build/bench/peers/report.js [results.json ...]
+ *
+ * With several files (e.g. a full run, then a re-run of some cases with PEERS_CASES), a later file's
+ * measurement of an engine on a case replaces an earlier one. Default: bench/results/latest.json.
  *
  * 1. engines x (model, size): median ms (GFLOP/s), one line per engine and thread count, fastest
  *    first on the last column; 2. srcnn-ts wasm-simd's speed ratio to each engine; 3. the load
@@ -17,9 +20,12 @@ interface Cell extends EngineResult {
   size: number;
 }
 
-const file = process.argv[2] ?? 'bench/results/latest.json';
-const rows = (JSON.parse(readFileSync(file, 'utf8')) as { rows: BenchRow[] }).rows.filter((r) => r.suite === 'peers');
-if (rows.length === 0) throw new Error(`${file} has no 'peers' rows`);
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['bench/results/latest.json'];
+const rows = files.flatMap((file) => {
+  const got = (JSON.parse(readFileSync(file, 'utf8')) as { rows: BenchRow[] }).rows.filter((r) => r.suite === 'peers');
+  if (got.length === 0) throw new Error(`${file} has no 'peers' rows`);
+  return got;
+});
 
 const cells = new Map<string, Cell>();
 for (const r of rows) {

@@ -21,19 +21,36 @@
  * runs and CPU time per wall time (cores actually used; 2-thread rows need ~2). The markdown tables
  * of docs/performance.md come from `node build/bench/peers/report.js [results.json]`.
  *
- * --quick: 64x64 planes, 1 warm-up and 2 timed runs.
+ * --quick: 64x64 planes, 1 warm-up and 2 timed runs. The environment variable PEERS_CASES picks
+ * cases (`model@size`, comma-separated, e.g. `PEERS_CASES=9-1-5@512,9-5-5@512`) to re-measure a few
+ * on a shared machine.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
 import { ortWebEngine, srcnnTsEngine, tfjsEngine, type Engine } from '../peers/engines.js';
-import { maxAbsDiff, peerCase, PEER_MODELS, type PeerCase } from '../peers/models.js';
+import { maxAbsDiff, peerCase, PEER_MODELS, type PeerCase, type PeerModel } from '../peers/models.js';
 
 const SUITE = 'peers';
 /** Largest accepted |engine - srcnn-ts wasm-simd| on any output pixel (outputs are O(1)). */
 const TOLERANCE = 1e-4;
 /** First-run time (ms) above which an engine gets 1 warm-up and 3 timed runs. */
 const SLOW_MS = 2000;
+
+/** The (model, size) cases to run: PEERS_CASES when set, else every model at every size. */
+function cases(quick: boolean): [PeerModel, number][] {
+  const sizes = quick ? [64] : [256, 512];
+  const all = sizes.flatMap((size) => PEER_MODELS.map((m): [PeerModel, number] => [m, size]));
+  const pick = process.env['PEERS_CASES'];
+  if (!pick) return all;
+  return pick.split(',').map((item) => {
+    const [m, size] = item.trim().split('@');
+    if (!(PEER_MODELS as readonly string[]).includes(m!) || !Number.isInteger(Number(size)) || Number(size) < 16) {
+      throw new Error(`PEERS_CASES: '${item}' is not model@size (models: ${PEER_MODELS.join(', ')}; size >= 16)`);
+    }
+    return [m as PeerModel, Number(size)];
+  });
+}
 
 /** One engine's measurement on one case (stored in the rows' `extra`). */
 export interface EngineResult {
@@ -101,7 +118,6 @@ const PAIRS: [string, number, string, number][] = [
 export const suite: BenchSuite = {
   name: SUITE,
   async run(ctx) {
-    const sizes = ctx.quick ? [64] : [256, 512];
     // The reference engine (wasm-simd 1 thread) comes first.
     const engines: Engine[] = [
       srcnnTsEngine('wasm-simd', 1),
@@ -114,24 +130,22 @@ export const suite: BenchSuite = {
     ];
     const rows: BenchRow[] = [];
     try {
-      for (const size of sizes) {
-        for (const model of PEER_MODELS) {
-          const c = peerCase(model, size);
-          const got = new Map<string, { result: EngineResult; timing: Timing }>();
-          let ref: Float32Array | null = null;
-          for (const e of engines) {
-            const r = await runEngine(e, c, ref, ctx.quick);
-            ref ??= r.y;
-            got.set(`${e.key}/${e.threads}`, r);
-          }
-          for (const [ours, ot, peer, pt] of PAIRS) {
-            const a = got.get(`${ours}/${ot}`);
-            const b = got.get(`${peer}/${pt}`);
-            if (!a || !b) continue;
-            rows.push(throughputRow(SUITE, `${model} ${size}x${size} ${ours} ${ot}t vs ${peer} ${pt}t`, 'GFLOP/s',
-              (ms) => gflops(2 * c.macs, ms), a.timing, { name: `${b.result.label} ${pt}t`, timing: b.timing },
-              { model, size, macs: c.macs, ours: a.result, peer: b.result }));
-          }
+      for (const [model, size] of cases(ctx.quick)) {
+        const c = peerCase(model, size);
+        const got = new Map<string, { result: EngineResult; timing: Timing }>();
+        let ref: Float32Array | null = null;
+        for (const e of engines) {
+          const r = await runEngine(e, c, ref, ctx.quick);
+          ref ??= r.y;
+          got.set(`${e.key}/${e.threads}`, r);
+        }
+        for (const [ours, ot, peer, pt] of PAIRS) {
+          const a = got.get(`${ours}/${ot}`);
+          const b = got.get(`${peer}/${pt}`);
+          if (!a || !b) continue;
+          rows.push(throughputRow(SUITE, `${model} ${size}x${size} ${ours} ${ot}t vs ${peer} ${pt}t`, 'GFLOP/s',
+            (ms) => gflops(2 * c.macs, ms), a.timing, { name: `${b.result.label} ${pt}t`, timing: b.timing },
+            { model, size, macs: c.macs, ours: a.result, peer: b.result }));
         }
       }
     } finally {
