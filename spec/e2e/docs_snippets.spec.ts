@@ -35,7 +35,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,6 +129,7 @@ function ensureDist(): void {
   if (!existsSync(DIST_MAIN) || !existsSync(DIST_NODE)) {
     throw new Error(`building dist/ failed (exit ${String(r.status)}):\n${r.stdout}\n${r.stderr}`);
   }
+  chmodSync(resolve(repoRoot, 'dist', 'lib', 'cli', 'bin.js'), 0o755); // as `npm run build` does: the bin stays executable
 }
 
 const snippets = DOC_FILES.flatMap((f) => extractSnippets(readFileSync(resolve(repoRoot, f), 'utf8'), f));
