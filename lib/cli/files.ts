@@ -1,6 +1,6 @@
 /** Input expansion and output naming for batch commands. */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ImageFormat } from '../image/codec.js';
 import { formatFromPath } from '../node/io.js';
 import { UsageError } from './errors.js';
@@ -48,5 +48,5 @@ export function outputPaths(inputs: readonly string[], out: string | undefined, 
   const named = (input: string, dir: string): string => join(dir, `${basename(input, extname(input))}${suffix}.${ext(input)}`);
   if (out !== undefined && inputs.length === 1 && !isDirLike(out)) return { paths: [out], dir: null };
   if (out !== undefined) return { paths: inputs.map((i) => named(i, out)), dir: out };
-  return { paths: inputs.map((i) => join(i, '..', basename(named(i, '.')))), dir: null };
+  return { paths: inputs.map((i) => named(i, dirname(i))), dir: null };
 }
