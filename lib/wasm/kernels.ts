@@ -200,7 +200,7 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
       f.get(mrEff).i32(mr).op('i32_gt_s').if(() => f.i32(mr).set(mrEff));
       f.get(ap).get(ir).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(a);
       f.get(bpanel).set(b);
-      f.get(kc).set(k);
+      f.get(bpanel).get(kc).i32(4 * nr).op('i32_mul').op('i32_add').set(k);
       for (const r of acc) for (const x of r) zero(f, x);
       // The register tile: acc[r][q] += splat(A[r]) * B[4q..4q+3], once per k.
       f.loop((top) => {
@@ -212,7 +212,7 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
             else f.get(acc[r]![q]!).get(av[r]!).get(bv[q]!).op('f32x4_mul').op('f32x4_add').set(acc[r]![q]!);
           }
         }
-        f.addTo(a, 4 * mr).addTo(b, 4 * nr).addTo(k, -1).get(k).brIf(top);
+        f.addTo(a, 4 * mr).addTo(b, 4 * nr).get(b).get(k).op('i32_ne').brIf(top);
       });
       f.get(c).get(ir).get(ldc).op('i32_mul').op('i32_add').get(jr).i32(2).op('i32_shl').op('i32_add').set(cptr);
       f.get(mrEff).i32(mr).op('i32_eq').get(nrEff).i32(nr).op('i32_eq').op('i32_and').if(
