@@ -41,6 +41,13 @@ export interface Backend {
   /** dw (OIHW) and db (per output channel, may be null) = gradients w.r.t. weights and bias. Overwrites. */
   conv2dBackpropFilter(dw: Float32Array, db: Float32Array | null, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array;
 
+  /**
+   * Frees the backend's pooled scratch memory (allocated again when a kernel next needs it), so that
+   * the buffers of a larger workload can reuse the space instead of growing memory past holes.
+   * Buffers from {@link alloc} are not affected.
+   */
+  releaseScratch(): void;
+
   /** Releases threads and memory. The backend must not be used afterwards. */
   dispose(): void;
 }

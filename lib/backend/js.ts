@@ -48,6 +48,10 @@ export function createJsBackend(): Backend {
       live();
       return conv2dBackpropFilter(dw, db, x, dy, info);
     },
+    /** Nothing to do: the scratch is module-level, shared with every 'js' backend of the thread, and garbage collected. */
+    releaseScratch(): void {
+      live();
+    },
     dispose(): void {
       disposed = true;
     },

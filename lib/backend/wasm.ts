@@ -368,6 +368,15 @@ class WasmSimdBackend implements Backend {
     }
   }
 
+  releaseScratch(): void {
+    this.live();
+    for (const s of this.slots.values()) this.heap.freeBytes(s.ptr);
+    this.slots.clear();
+    for (const t of this.tables.values()) this.heap.freeBytes(t.ptr);
+    this.tables.clear();
+    this.tableBytes = 0;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.pool?.dispose();

@@ -12,6 +12,7 @@ export function createNaiveBackend(): Backend {
     threads: 1,
     alloc: (n) => new Float32Array(n),
     free: () => undefined,
+    releaseScratch: () => undefined,
     dispose: () => undefined,
     gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
       const out = naiveGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

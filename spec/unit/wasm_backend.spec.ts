@@ -236,6 +236,26 @@ describe('wasm-simd backend: lifecycle', () => {
     expect(() => be.alloc(1)).to.throw(BackendError, /disposed/);
   });
 
+  it('releaseScratch() frees the pooled scratch (the heap keeps only alloc() blocks) and the next call gives the same bits', () => {
+    const be = createWasmBackend();
+    const heap = (be as unknown as { heap: { liveBytes: number } }).heap;
+    const info = convInfo([1, 8, 40, 33], [16, 8, 5, 5], 'same', 'replicate');
+    const x = be.alloc(8 * 40 * 33);
+    x.set(randomFloat32(x.length, 5));
+    const w = be.alloc(16 * 8 * 25);
+    w.set(randomFloat32(w.length, 6));
+    const y1 = be.conv2d(be.alloc(16 * 40 * 33), x, w, null, info, true);
+    const userBytes = 4 * (x.length + w.length + y1.length);
+    expect(heap.liveBytes).to.be.greaterThan(userBytes + 4 * 8 * 44 * 37); // + the padded input and packing scratch
+    be.releaseScratch();
+    const scratchAtStart = 4 * (256 * 4096 + 4 * 8); // the packing panel and edge tile every backend keeps
+    expect(heap.liveBytes).to.be.at.most(userBytes + scratchAtStart + 3 * 64);
+    const y2 = be.conv2d(be.alloc(16 * 40 * 33), x, w, null, info, true);
+    expect(Array.from(y2)).to.deep.equal(Array.from(y1));
+    be.dispose();
+    expect(() => be.releaseScratch()).to.throw(BackendError, /disposed/);
+  });
+
   it("a private (non-shared) memory gives the same results; alloc then returns plain arrays", () => {
     const shared = createWasmBackend();
     const priv = createWasmBackend({ memory: 'private' });
