@@ -2,7 +2,7 @@
  * One large `upscale()` in a process of its own, for peak-memory measurements:
  *
  *     node build/bench/upscale_child.js [--size 2048] [--scale 2] [--backend wasm-simd] [--threads 1]
- *       [--tile 256] [--runs 1]
+ *       [--tile 256] [--runs 1] [--split tiles|kernels]
  *
  * Upscales a generated `size x size` RGB image (see {@link testImage}) with the 9-1-5 network: the
  * shipped `weights/srcnn-9-1-5-x<scale>.safetensors` when it exists, else seeded random weights
@@ -20,6 +20,7 @@ import type { Image } from '../lib/image/image.js';
 import { architecture } from '../lib/model/architectures.js';
 import { initLayers } from '../lib/nn/init.js';
 import { loadShippedWeights, shippedWeightsPath } from '../lib/node/shipped_weights.js';
+import { spawnNodeTileWorker } from '../lib/node/tile_workers.js';
 import { spawnNodeWasmWorker } from '../lib/node/wasm_workers.js';
 import { srcnn } from '../lib/pipeline/srcnn.js';
 import type { SrcnnWeights } from '../lib/weights/types.js';
@@ -31,6 +32,8 @@ export interface ChildResult {
   scale: number;
   backend: string;
   threads: number;
+  /** How threads share the work: whole tiles on tile workers, or each kernel call split. */
+  split: 'tiles' | 'kernels';
   tileSize: number;
   weights: 'shipped' | 'random';
   outWidth: number;
@@ -92,15 +95,22 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: '1' },
       tile: { type: 'string', default: '256' },
       runs: { type: 'string', default: '1' },
+      split: { type: 'string', default: 'tiles' },
     },
     strict: true,
   });
   const size = Number(values.size), scale = Number(values.scale), threads = Number(values.threads);
   const tileSize = Number(values.tile), runs = Number(values.runs);
   const backend = values.backend as 'js' | 'wasm-simd';
+  if (values.split !== 'tiles' && values.split !== 'kernels') throw new Error(`--split must be tiles or kernels, got ${values.split}`);
+  const split = values.split;
   const { weights, kind } = benchWeights(scale);
-  const model = srcnn({ weights, backend, threads, spawnWorker: spawnNodeWasmWorker, tileSize });
-  await model.upscale(testImage(64));
+  const model = srcnn({
+    weights, backend, threads, spawnWorker: spawnNodeWasmWorker, tileSize,
+    ...(split === 'tiles' ? { spawnTileWorker: spawnNodeTileWorker } : {}),
+  });
+  // Large enough for tile workers (4 tiles at 256), so they are started and warm too.
+  await model.upscale(testImage(256));
   const img = testImage(size);
   const rssBeforeMB = maxRssMB();
   const runsMs: number[] = [];
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
   const load1 = loadavg()[0]!;
   model.dispose();
   const result: ChildResult = {
-    size, scale, backend, threads, tileSize, weights: kind,
+    size, scale, backend, threads, split, tileSize, weights: kind,
     outWidth: out!.width, outHeight: out!.height,
     runsMs, medianMs: median(runsMs),
     cpuPerWall: (cpu.user + cpu.system) / 1000 / runsMs.reduce((a, b) => a + b, 0),

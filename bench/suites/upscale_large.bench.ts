@@ -7,7 +7,8 @@
  * Rows, with the baseline of each timed in the same run:
  * - wasm-simd 1 thread, output Mpixel/s, vs the scalar 'js' backend on a 512x512 input (x2; per-pixel
  *   throughput does not depend on the image size, and the js backend would take minutes on 2048²);
- * - wasm-simd 2 threads vs 1 thread: the speed-up (target >= 1.7);
+ * - wasm-simd 2 threads vs 1 thread: the speed-up (target >= 1.7), with whole tiles on two tile
+ *   workers (the default) and, for comparison, with each kernel call split over two threads;
  * - peak RSS (MB, `process.resourceUsage().maxRSS` of the child) for 1 and 2 threads (target < 400;
  *   the output alone is 48 MB).
  * The machine may be shared (e.g. with a training run): every row reports the 1-minute load average
@@ -45,7 +46,7 @@ function timing(r: ChildResult): Timing {
 
 function details(r: ChildResult): Record<string, unknown> {
   return {
-    input: `${r.size}x${r.size}x3`, output: `${r.outWidth}x${r.outHeight}`, weights: r.weights, tileSize: r.tileSize,
+    input: `${r.size}x${r.size}x3`, output: `${r.outWidth}x${r.outHeight}`, weights: r.weights, tileSize: r.tileSize, split: r.split,
     ms: Math.round(r.medianMs), maxRssMB: Math.round(r.maxRssMB), cpuPerWall: +r.cpuPerWall.toFixed(2),
     loadAvg: r.loadAvg.map((l) => +l.toFixed(2)), outputHash: r.outputHash,
   };
@@ -70,9 +71,12 @@ export const suite: BenchSuite = {
     process.stderr.write(`  load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     const one = await runChild({ ...common, threads: 1 });
     const two = await runChild({ ...common, threads: 2 });
+    const twoKernels = await runChild({ ...common, threads: 2, split: 'kernels' });
     const js = await runChild({ size: jsSize, scale: 2, backend: 'js', threads: 1, runs: 1 });
     process.stderr.write(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-    if (one.outputHash !== two.outputHash) throw new Error(`1 and 2 threads gave different outputs (${one.outputHash} vs ${two.outputHash})`);
+    for (const r of [two, twoKernels]) {
+      if (r.outputHash !== one.outputHash) throw new Error(`1 and 2 threads (${r.split}) gave different outputs (${one.outputHash} vs ${r.outputHash})`);
+    }
     const jsWork = (ms: number) => mpixels(out(jsSize), ms);
     const work = (ms: number) => mpixels(out(size), ms);
     // The js baseline ran on a smaller image: compare throughputs (Mpixel/s), not times.
@@ -81,6 +85,8 @@ export const suite: BenchSuite = {
     r1.baseline = { name: `js backend (${jsSize}² input)`, value: jsMpx, timing: timing(js) };
     r1.ratio = r1.value / jsMpx;
     const r2 = throughputRow(SUITE, `${label}, wasm-simd 2 threads`, 'Mpixel/s', work, timing(two), { name: '1 thread', timing: timing(one) }, { ...details(two), speedupTarget: 1.7 });
-    return [r1, r2, rssRow(`${label}, peak RSS, 1 thread`, one), rssRow(`${label}, peak RSS, 2 threads`, two)];
+    const r3 = throughputRow(SUITE, `${label}, wasm-simd 2 threads splitting kernels`, 'Mpixel/s', work, timing(twoKernels), { name: '1 thread', timing: timing(one) }, details(twoKernels));
+    return [r1, r2, r3, rssRow(`${label}, peak RSS, 1 thread`, one), rssRow(`${label}, peak RSS, 2 threads`, two),
+      rssRow(`${label}, peak RSS, 2 threads splitting kernels`, twoKernels)];
   },
 };

@@ -30,6 +30,59 @@ function needChannels(img: Image | Plane, allowed: readonly number[], what: stri
   }
 }
 
+/** Clamps an integer to 0..255 (OpenCV `saturate_cast<uchar>`). */
+function sat8(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+// Per-pixel forms of the conversions below (the whole-image functions use them too, so there is one
+// formula for each): pipeline/luma.ts converts a tile's pixels with them without whole-image planes.
+
+/** OpenCV YCrCb Y of one uint8 RGB pixel (14-bit fixed point). */
+export function opencvYOf(r: number, g: number, b: number): number {
+  return (4899 * r + 9617 * g + 1868 * b + 8192) >> 14;
+}
+
+/** OpenCV Cr of one pixel from its R and its *rounded* Y ({@link opencvYOf}). */
+export function opencvCrOf(r: number, y: number): number {
+  return sat8(((r - y) * 11682 + 2105344) >> 14); // 2105344 = (128 << 14) + 8192
+}
+
+/** OpenCV Cb of one pixel from its B and its rounded Y. */
+export function opencvCbOf(b: number, y: number): number {
+  return sat8(((b - y) * 9241 + 2105344) >> 14);
+}
+
+/** OpenCV YCrCb -> R of one uint8 pixel. */
+export function opencvROf(y: number, cr: number): number {
+  return sat8(y + ((22987 * (cr - 128) + 8192) >> 14));
+}
+
+/** OpenCV YCrCb -> G of one uint8 pixel. */
+export function opencvGOf(y: number, cr: number, cb: number): number {
+  return sat8(y + ((-11698 * (cr - 128) - 5636 * (cb - 128) + 8192) >> 14));
+}
+
+/** OpenCV YCrCb -> B of one uint8 pixel. */
+export function opencvBOf(y: number, cb: number): number {
+  return sat8(y + ((29049 * (cb - 128) + 8192) >> 14));
+}
+
+/** MATLAB `rgb2ycbcr` Y of one pixel, float64 on the 0..255 scale. */
+export function matlabYOf(r: number, g: number, b: number): number {
+  return 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255;
+}
+
+/** MATLAB `rgb2ycbcr` Cb of one pixel. */
+export function matlabCbOf(r: number, g: number, b: number): number {
+  return 128 + (-37.797 * r - 74.203 * g + 112 * b) / 255;
+}
+
+/** MATLAB `rgb2ycbcr` Cr of one pixel. */
+export function matlabCrOf(r: number, g: number, b: number): number {
+  return 128 + (112 * r - 93.786 * g - 18.214 * b) / 255;
+}
+
 /**
  * `cv2.cvtColor(img, COLOR_RGB2YCrCb)` on uint8, bit-exact. Input RGB or RGBA (alpha dropped);
  * output 3 channels Y, Cr, Cb.
@@ -44,12 +97,10 @@ export function rgbToYCrCb(img: Image): Image {
   for (let i = 0, p = 0, o = 0; i < n; i++, p += cn, o += 3) {
     const r = s[p]!;
     const b = s[p + 2]!;
-    const y = (4899 * r + 9617 * s[p + 1]! + 1868 * b + 8192) >> 14;
-    const cr = ((r - y) * 11682 + 2105344) >> 14; // 2105344 = (128 << 14) + 8192
-    const cb = ((b - y) * 9241 + 2105344) >> 14;
+    const y = opencvYOf(r, s[p + 1]!, b);
     out[o] = y;
-    out[o + 1] = cr < 0 ? 0 : cr > 255 ? 255 : cr;
-    out[o + 2] = cb < 0 ? 0 : cb > 255 ? 255 : cb;
+    out[o + 1] = opencvCrOf(r, y);
+    out[o + 2] = opencvCbOf(b, y);
   }
   return { width: img.width, height: img.height, channels: 3, data: out };
 }
@@ -65,14 +116,11 @@ export function yCrCbToRgb(img: Image): Image {
   const out = new Uint8Array(3 * n);
   for (let i = 0, p = 0; i < n; i++, p += 3) {
     const y = s[p]!;
-    const cr = s[p + 1]! - 128;
-    const cb = s[p + 2]! - 128;
-    const r = y + ((22987 * cr + 8192) >> 14);
-    const g = y + ((-11698 * cr - 5636 * cb + 8192) >> 14);
-    const b = y + ((29049 * cb + 8192) >> 14);
-    out[p] = r < 0 ? 0 : r > 255 ? 255 : r;
-    out[p + 1] = g < 0 ? 0 : g > 255 ? 255 : g;
-    out[p + 2] = b < 0 ? 0 : b > 255 ? 255 : b;
+    const cr = s[p + 1]!;
+    const cb = s[p + 2]!;
+    out[p] = opencvROf(y, cr);
+    out[p + 1] = opencvGOf(y, cr, cb);
+    out[p + 2] = opencvBOf(y, cb);
   }
   return { width: img.width, height: img.height, channels: 3, data: out };
 }
@@ -153,7 +201,7 @@ export function opencvY(img: Image): Uint8Array {
   if (cn <= 2) {
     for (let i = 0; i < n; i++) out[i] = s[i * cn]!;
   } else {
-    for (let i = 0, p = 0; i < n; i++, p += cn) out[i] = (4899 * s[p]! + 9617 * s[p + 1]! + 1868 * s[p + 2]! + 8192) >> 14;
+    for (let i = 0, p = 0; i < n; i++, p += cn) out[i] = opencvYOf(s[p]!, s[p + 1]!, s[p + 2]!);
   }
   return out;
 }
@@ -173,9 +221,9 @@ export function rgbToYCbCrMatlab(img: Image): Plane<Float64Array> {
     const r = s[p]!;
     const g = s[p + 1]!;
     const b = s[p + 2]!;
-    out[o] = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255;
-    out[o + 1] = 128 + (-37.797 * r - 74.203 * g + 112 * b) / 255;
-    out[o + 2] = 128 + (112 * r - 93.786 * g - 18.214 * b) / 255;
+    out[o] = matlabYOf(r, g, b);
+    out[o + 1] = matlabCbOf(r, g, b);
+    out[o + 2] = matlabCrOf(r, g, b);
   }
   return { width: img.width, height: img.height, channels: 3, data: out };
 }
@@ -194,7 +242,7 @@ export function matlabY(img: Image): Plane<Float64Array> {
   if (cn <= 2) {
     for (let i = 0; i < n; i++) out[i] = s[i * cn]!;
   } else {
-    for (let i = 0, p = 0; i < n; i++, p += cn) out[i] = 16 + (65.481 * s[p]! + 128.553 * s[p + 1]! + 24.966 * s[p + 2]!) / 255;
+    for (let i = 0, p = 0; i < n; i++, p += cn) out[i] = matlabYOf(s[p]!, s[p + 1]!, s[p + 2]!);
   }
   return { width: img.width, height: img.height, channels: 1, data: out };
 }
@@ -223,6 +271,15 @@ const TI = [
 const TI_OFF = [222.92161710919436, -135.5754095229665, 276.83630579503154] as const;
 
 /**
+ * MATLAB `ycbcr2rgb` of one pixel, channel `c` (0 R, 1 G, 2 B), uint8: `T'[c] . [Y Cb Cr] - offset'[c]`
+ * left to right as `imlincomb`, then `floor(clamp(x, 0, 255) + 0.5)`.
+ */
+export function matlabRgbOf(c: number, y: number, cb: number, cr: number): number {
+  const v = TI[3 * c]! * y + TI[3 * c + 1]! * cb + TI[3 * c + 2]! * cr - TI_OFF[c]!;
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
+}
+
+/**
  * MATLAB `ycbcr2rgb` from a float Y, Cb, Cr plane on the 0..255 scale (e.g. {@link rgbToYCbCrMatlab}
  * with a super-resolved Y put back) to uint8 RGB: `rgb = T' [Y Cb Cr] - offset'` evaluated left to
  * right as `imlincomb` does, then `floor(clamp(x, 0, 255) + 0.5)`.
@@ -238,10 +295,7 @@ export function ycbcrToRgbMatlab(p: Plane): Image {
     const y = s[q]!;
     const cb = s[q + 1]!;
     const cr = s[q + 2]!;
-    for (let c = 0; c < 3; c++) {
-      const v = TI[3 * c]! * y + TI[3 * c + 1]! * cb + TI[3 * c + 2]! * cr - TI_OFF[c]!;
-      out[q + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
-    }
+    for (let c = 0; c < 3; c++) out[q + c] = matlabRgbOf(c, y, cb, cr);
   }
   return { width: p.width, height: p.height, channels: 3, data: out };
 }

@@ -104,6 +104,16 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   }
 }
 
+/**
+ * The tiles with the largest input crops first (stable otherwise). Running them in this order sizes
+ * every buffer for the largest tile at once: growing buffers tile after tile would leave freed
+ * blocks behind in a WebAssembly memory, which never shrinks.
+ */
+export function largestFirst(tiles: readonly Tile[]): Tile[] {
+  const area = (t: Tile): number => t.src.width * t.src.height;
+  return tiles.map((t, i) => ({ t, i })).sort((a, b) => area(b.t) - area(a.t) || a.i - b.i).map((x) => x.t);
+}
+
 /** Largest input crop of `tiles`, in pixels (the size of a per-tile input buffer). */
 export function maxTileInput(tiles: readonly Tile[]): number {
   let max = 0;

@@ -13,3 +13,4 @@ export { readWeightsFile } from './weights_file.js';
 export { srcnn } from './srcnn.js';
 export { loadShippedWeights, shippedWeightsPath, SHIPPED_WEIGHTS_DIR } from './shipped_weights.js';
 export { spawnNodeWasmWorker, createNodeBackend } from './wasm_workers.js';
+export { spawnNodeTileWorker } from './tile_workers.js';

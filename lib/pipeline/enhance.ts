@@ -2,10 +2,10 @@
  * Steps 2 and 3 of the SRCNN pipeline (`pipeline/srcnn.ts`) tile by tile, with memory bounded by the
  * tile size: for each tile of `model/tiling.ts` `planTiles` (output tiles plus the halo the network's
  * receptive field needs), read the tile's input crop from a {@link PixelSource} (for `upscale`, the
- * bicubic pixels computed on demand from the low-resolution image), take its Y (`splitLuma`), run the
+ * bicubic pixels computed on demand from the low-resolution image), take its Y (`lumaInto`), run the
  * network on Y/255, and merge the tile's output Y x 255 with the crop's chroma and alpha
- * (`mergeLuma`) straight into the preallocated output image. Only the output image and O(tile)
- * buffers exist; no full-size float plane.
+ * (`mergeLumaInto`), then paste the result into the preallocated output image. Only the output image
+ * and O(tile) buffers, allocated once, exist; no full-size float plane.
  *
  * Exactness: the network's output on a tile's crop equals the untiled output on the kept pixels
  * (`model/tiling.ts`), and the per-pixel steps (pre-upscale, Y, quantisation, colour recombination)
@@ -18,29 +18,31 @@
  */
 import { ShapeError } from '../errors.js';
 import { createImage, type Image } from '../image/image.js';
-import { forEachTile, maxTileInput, planTiles, type Rect, type TileLoopOptions } from '../model/tiling.js';
+import { forEachTile, largestFirst, maxTileInput, planTiles, type Rect, type Tile, type TileLoopOptions } from '../model/tiling.js';
+import type { NetGeometry } from '../nn/geometry.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { ColourConvention } from '../weights/types.js';
-import { mergeLuma, splitLuma, type Rounding } from './luma.js';
+import { lumaInto, mergeLumaInto, type Rounding } from './luma.js';
 import type { PixelSource } from './pixel_source.js';
 
 /** What to do with the pixels a 'valid' network cannot compute: keep the source's Y there, or crop them off. */
 export type BorderMode = 'keep' | 'crop';
 
-/** Options of {@link enhanceImage} (all validated by the caller). */
-export interface EnhanceOptions extends TileLoopOptions {
+/** How tiles are enhanced (all validated by the caller). */
+export interface TileEnhanceOptions {
   /** Y convention of the weights. */
   colour: ColourConvention;
   border: BorderMode;
   rounding: Rounding;
   /** Output tile side in pixels. */
   tileSize: number;
-  /** Runs before each tile; throws to stop the run (e.g. when the model was disposed meanwhile). */
-  beforeTile?: () => void;
 }
 
+/** Options of {@link enhanceImage}. */
+export interface EnhanceOptions extends TileEnhanceOptions, TileLoopOptions {}
+
 /** Copies `img` into `out` with its top-left corner at (x, y). */
-function paste(out: Image, img: Image, x: number, y: number): void {
+export function paste(out: Image, img: Image, x: number, y: number): void {
   const cn = out.channels, rowLen = img.width * cn;
   for (let r = 0; r < img.height; r++) {
     const s = r * rowLen;
@@ -48,34 +50,91 @@ function paste(out: Image, img: Image, x: number, y: number): void {
   }
 }
 
+/** Options that fix an enhancement's tiling and output (see {@link EnhanceOptions}). */
+export type EnhancePlanOptions = Pick<TileEnhanceOptions, 'border' | 'tileSize'>;
+
+/** The tiles of an enhancement and the size of its output image. */
+export interface EnhancePlan {
+  readonly tiles: Tile[];
+  /** Output image size: the source's with `border: 'keep'`, the network output's with `'crop'`. */
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Enhances `source` with the 1-channel network `net` (see the module comment). The output has the
- * source's size and channels (`border: 'keep'`) or the network output's size (`'crop'`).
- * @throws ShapeError when the network is not 1-channel in and out or the image is too small for it.
- * @throws AbortError when `signal` is aborted; whatever `beforeTile` throws.
+ * Plans the enhancement of a `width x height` source by a network of geometry `geom` (margins and
+ * halo: `Sequential.margin()/halo()`, or `nn/geometry.ts` `netGeometry` of its layers).
+ * @throws ShapeError when the source is smaller than the network's margins.
  */
-export async function enhanceImage(net: Sequential, source: PixelSource, opts: EnhanceOptions): Promise<Image> {
-  if (net.inChannels !== 1 || net.outChannels !== 1) {
-    throw new ShapeError(`SRCNN runs a 1-channel (Y) network; this one maps ${net.inChannels} to ${net.outChannels} channels`);
-  }
-  const W = source.width, H = source.height, cn = source.channels;
-  const m = net.margin();
-  const tiles = planTiles(W, H, { margin: m, halo: net.halo() }, opts.tileSize);
-  const [netH, netW] = net.outputSize(H, W);
+export function planEnhance(width: number, height: number, geom: Pick<NetGeometry, 'margin' | 'halo'>, opts: EnhancePlanOptions): EnhancePlan {
+  const m = geom.margin;
+  const tiles = planTiles(width, height, geom, opts.tileSize);
   const keep = opts.border === 'keep';
-  const out = createImage(keep ? W : netW, keep ? H : netH, cn);
-  const maxIn = maxTileInput(tiles);
-  const block = new Uint8Array(maxIn * cn);
-  const x = new Float32Array(maxIn);
-  // The largest write region: a tile's output plus, at the edges, the margin band.
-  const yNew = new Float64Array((opts.tileSize + m.left + m.right) * (opts.tileSize + m.top + m.bottom));
-  const { colour, rounding } = opts;
-  await forEachTile(tiles, (t) => {
-    opts.beforeTile?.();
-    const s = t.src, d = t.dst;
-    const split = splitLuma(source.read(block, s), colour);
-    const y = split.y.data;
-    const xs = x.subarray(0, s.width * s.height);
+  return {
+    tiles,
+    width: keep ? width : width - m.left - m.right,
+    height: keep ? height : height - m.top - m.bottom,
+  };
+}
+
+/** One enhanced tile: `image` goes at (x, y) of the output image. */
+export interface TileResult {
+  image: Image;
+  x: number;
+  y: number;
+}
+
+/**
+ * Enhances tiles one at a time (steps 2 and 3 of the pipeline on one tile; see the module comment),
+ * with buffers sized once for the largest tile. `enhanceImage` runs every tile in order; the tile
+ * workers of `pipeline/tile_pool.ts` run the tiles they are given, each with its own enhancer.
+ */
+export class TileEnhancer {
+  readonly plan: EnhancePlan;
+  /** Bytes of the largest result of {@link run} (a tile's output plus, at the edges, the margin band). */
+  readonly maxResultBytes: number;
+  private readonly block: Uint8Array;
+  private readonly yCrop: Float64Array;
+  private readonly x: Float32Array;
+  private readonly yNew: Float64Array;
+  private readonly result: Uint8Array;
+  private readonly netW: number;
+  private readonly netH: number;
+
+  /** @throws ShapeError when the network is not 1-channel in and out or the source is too small for it. */
+  constructor(private readonly net: Sequential, private readonly source: PixelSource, private readonly opts: TileEnhanceOptions) {
+    if (net.inChannels !== 1 || net.outChannels !== 1) {
+      throw new ShapeError(`SRCNN runs a 1-channel (Y) network; this one maps ${net.inChannels} to ${net.outChannels} channels`);
+    }
+    this.plan = planEnhance(source.width, source.height, { margin: net.margin(), halo: net.halo() }, opts);
+    [this.netH, this.netW] = net.outputSize(source.height, source.width);
+    const maxIn = maxTileInput(this.plan.tiles);
+    const m = net.margin();
+    this.block = new Uint8Array(maxIn * source.channels);
+    this.yCrop = new Float64Array(maxIn);
+    this.x = new Float32Array(maxIn);
+    // The largest write region: a tile's output plus, at the edges, the margin band.
+    const maxRegion = (opts.tileSize + m.left + m.right) * (opts.tileSize + m.top + m.bottom);
+    this.yNew = new Float64Array(maxRegion);
+    this.maxResultBytes = maxRegion * source.channels;
+    this.result = new Uint8Array(this.maxResultBytes);
+  }
+
+  /**
+   * Enhances `tile` (one of `plan.tiles`). Its input crop is read from the source, or is `crop` when
+   * given (the source's pixels of `tile.src`, e.g. read by another thread). The result's pixels are
+   * written to `into` (at least {@link maxResultBytes}) when given, else to a buffer of the enhancer's
+   * that the next call overwrites.
+   */
+  run(tile: Tile, crop?: Image, into?: Uint8Array): TileResult {
+    const { net, opts, netW, netH } = this;
+    const W = this.source.width, H = this.source.height;
+    const m = net.margin();
+    const keep = opts.border === 'keep';
+    const s = tile.src, d = tile.dst;
+    const img = crop ?? this.source.read(this.block, s);
+    const y = lumaInto(this.yCrop, img, opts.colour);
+    const xs = this.x.subarray(0, s.width * s.height);
     for (let i = 0; i < xs.length; i++) xs[i] = y[i]! / 255;
     const res = net.forward(xs, 1, s.height, s.width);
     // The region written, in source coordinates: [x0, x1) x [y0, y1).
@@ -84,7 +143,7 @@ export async function enhanceImage(net: Sequential, source: PixelSource, opts: E
     const x1 = keep && d.x + d.width === netW ? W : d.x + d.width + m.left;
     const y1 = keep && d.y + d.height === netH ? H : d.y + d.height + m.top;
     const rw = x1 - x0, rh = y1 - y0;
-    const v = yNew.subarray(0, rw * rh);
+    const v = this.yNew.subarray(0, rw * rh);
     const ry = res.data, resW = res.w;
     // Columns [cx0, cx1) of the region are network output; the rest (the margin band) keep the crop's Y.
     const cx0 = Math.max(x0, m.left), cx1 = Math.min(x1, m.left + netW);
@@ -102,7 +161,25 @@ export async function enhanceImage(net: Sequential, source: PixelSource, opts: E
       for (let X = cx1; X < x1; X++) v[o++] = y[yb + X]!;
     }
     const region: Rect = { x: x0 - s.x, y: y0 - s.y, width: rw, height: rh };
-    paste(out, mergeLuma(split, v, region, rounding), keep ? x0 : x0 - m.left, keep ? y0 : y0 - m.top);
+    const image = mergeLumaInto(into ?? this.result, img, opts.colour, v, region, opts.rounding);
+    return { image, x: keep ? x0 : x0 - m.left, y: keep ? y0 : y0 - m.top };
+  }
+}
+
+/**
+ * Enhances `source` with the 1-channel network `net` (see the module comment), tile after tile on
+ * this thread, largest tiles first (`largestFirst`). The output has the source's size and channels (`border: 'keep'`) or the network
+ * output's size (`'crop'`).
+ * @throws ShapeError when the network is not 1-channel in and out or the image is too small for it.
+ * @throws AbortError when `signal` is aborted.
+ */
+export async function enhanceImage(net: Sequential, source: PixelSource, opts: EnhanceOptions): Promise<Image> {
+  const enhancer = new TileEnhancer(net, source, opts);
+  const { plan } = enhancer;
+  const out = createImage(plan.width, plan.height, source.channels);
+  await forEachTile(largestFirst(plan.tiles), (t) => {
+    const r = enhancer.run(t);
+    paste(out, r.image, r.x, r.y);
   }, opts);
   return out;
 }

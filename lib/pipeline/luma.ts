@@ -10,116 +10,87 @@
  *   `COLOR_YCrCb2BGR` (`rgbToYCrCb` / `yCrCbToRgb`).
  * Gray images (1 channel, or gray + alpha) use the gray value itself as Y under both conventions, as
  * the authors' `demo_SR.m` does for single-channel images.
+ *
+ * Both functions write into buffers the caller provides and work pixel by pixel with the per-pixel
+ * forms of the conversions in `image/color.ts`, so a tile needs no whole-image planes: the result is
+ * what converting the whole image to YCbCr (YCrCb), replacing Y and converting back would give.
  */
-import { ShapeError } from '../errors.js';
-import { rgbToYCbCrMatlab, rgbToYCrCb, ycbcrToRgbMatlab, yCrCbToRgb } from '../image/color.js';
-import { createImage, createPlane, type Image, type Plane } from '../image/image.js';
+import { ShapeError, ValueError } from '../errors.js';
+import {
+  matlabCbOf, matlabCrOf, matlabRgbOf, matlabYOf, opencvBOf, opencvCbOf, opencvCrOf, opencvGOf, opencvROf, opencvYOf,
+} from '../image/color.js';
+import type { Image } from '../image/image.js';
 import type { Rect } from '../model/tiling.js';
 import type { ColourConvention } from '../weights/types.js';
 
 /** How the network's Y (on 0..255) becomes 8 bits: `'round'` half up, or `'truncate'` (numpy `astype(uint8)`, the tutorial). Both clip to [0, 255] first. */
 export type Rounding = 'round' | 'truncate';
 
-/** An image taken apart: Y on 0..255 plus what is needed to rebuild the image. */
-export interface LumaSplit {
-  /** Y on the 0..255 scale (float64, 1 channel). */
-  y: Plane<Float64Array>;
-  /** The source image (for its chroma and alpha). */
-  source: Image;
-  /** The convention Y was computed with (gray images ignore it). */
-  colour: ColourConvention;
-  /** 'matlab-y' colour images: the unrounded Y, Cb, Cr planes (interleaved). */
-  ycbcr: Plane<Float64Array> | null;
-  /** 'opencv-y' colour images: the uint8 Y, Cr, Cb image. */
-  ycrcb: Image | null;
+/**
+ * Y of every pixel of `img` on the 0..255 scale with `colour`'s convention (gray: the gray value),
+ * into `y` (row-major, at least `width * height` values). Returns `y`.
+ * @throws ShapeError when `y` is too short.
+ */
+export function lumaInto(y: Float64Array, img: Image, colour: ColourConvention): Float64Array {
+  const n = img.width * img.height, cn = img.channels, s = img.data;
+  if (y.length < n) throw new ShapeError(`lumaInto: the Y buffer has ${y.length} values, a ${img.width}x${img.height} image needs ${n}`);
+  if (cn <= 2) {
+    for (let i = 0; i < n; i++) y[i] = s[i * cn]!;
+  } else if (colour === 'matlab-y') {
+    for (let i = 0, p = 0; i < n; i++, p += cn) y[i] = matlabYOf(s[p]!, s[p + 1]!, s[p + 2]!);
+  } else {
+    for (let i = 0, p = 0; i < n; i++, p += cn) y[i] = opencvYOf(s[p]!, s[p + 1]!, s[p + 2]!);
+  }
+  return y;
 }
 
-/** Takes Y (0..255) out of `img` with `colour`'s convention (gray: the gray value). */
-export function splitLuma(img: Image, colour: ColourConvention): LumaSplit {
-  const n = img.width * img.height;
-  const y = createPlane(img.width, img.height, 1);
-  if (img.channels <= 2) {
-    for (let i = 0; i < n; i++) y.data[i] = img.data[i * img.channels]!;
-    return { y, source: img, colour, ycbcr: null, ycrcb: null };
-  }
-  // The converters read RGB and ignore a fourth (alpha) channel.
-  if (colour === 'matlab-y') {
-    const ycbcr = rgbToYCbCrMatlab(img);
-    for (let i = 0; i < n; i++) y.data[i] = ycbcr.data[i * 3]!;
-    return { y, source: img, colour, ycbcr, ycrcb: null };
-  }
-  const ycrcb = rgbToYCrCb(img);
-  for (let i = 0; i < n; i++) y.data[i] = ycrcb.data[i * 3]!;
-  return { y, source: img, colour, ycbcr: null, ycrcb };
-}
-
-/** Clips to [0, 255] and quantises with `rounding`. */
+/** Clips to [0, 255] and quantises with `rounding`. @throws ValueError for NaN. */
 function toByte(v: number, rounding: Rounding): number {
+  if (v !== v) throw new ValueError('the network output is NaN');
   const c = v < 0 ? 0 : v > 255 ? 255 : v;
   return rounding === 'round' ? Math.floor(c + 0.5) : Math.floor(c);
 }
 
 /**
- * Rebuilds an image of `rect` (a region of the split image) whose Y is `yNew` (0..255, `rect`-sized,
- * row-major), quantised with `rounding`; chroma and alpha come from the split image. The result has
- * the split image's channel layout.
- * @throws ShapeError when `rect` leaves the image or `yNew` has the wrong length.
+ * The pixels of `rect` (a region of `src`) with their Y replaced by `yNew` (0..255, `rect`-sized,
+ * row-major), quantised with `rounding`, into `out` (at least `rect.width * rect.height * channels`
+ * bytes): chroma and alpha come from `src`, and colour pixels go to YCbCr (YCrCb) and back with
+ * `colour`'s convention. Returns an Image viewing `out`, with `src`'s channel layout.
+ * @throws ShapeError when `rect` leaves the image or a buffer has the wrong length; ValueError for NaN in `yNew`.
  */
-export function mergeLuma(split: LumaSplit, yNew: ArrayLike<number>, rect: Rect, rounding: Rounding): Image {
-  const src = split.source;
+export function mergeLumaInto(out: Uint8Array, src: Image, colour: ColourConvention, yNew: ArrayLike<number>, rect: Rect, rounding: Rounding): Image {
   const { x: rx, y: ry, width: w, height: h } = rect;
   if (rx < 0 || ry < 0 || w <= 0 || h <= 0 || rx + w > src.width || ry + h > src.height) {
-    throw new ShapeError(`mergeLuma: region ${w}x${h} at (${rx}, ${ry}) is outside the ${src.width}x${src.height} image`);
+    throw new ShapeError(`mergeLumaInto: region ${w}x${h} at (${rx}, ${ry}) is outside the ${src.width}x${src.height} image`);
   }
-  if (yNew.length !== w * h) throw new ShapeError(`mergeLuma: Y has ${yNew.length} values, the ${w}x${h} region needs ${w * h}`);
-  const cn = src.channels, W = src.width;
-  const out = createImage(w, h, cn);
-  const o = out.data, s = src.data;
-  if (cn <= 2) {
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const i = r * w + c;
-        o[i * cn] = toByte(yNew[i]!, rounding);
-        if (cn === 2) o[i * 2 + 1] = s[((ry + r) * W + rx + c) * 2 + 1]!;
+  if (yNew.length !== w * h) throw new ShapeError(`mergeLumaInto: Y has ${yNew.length} values, the ${w}x${h} region needs ${w * h}`);
+  const cn = src.channels, W = src.width, s = src.data;
+  if (out.length < w * h * cn) throw new ShapeError(`mergeLumaInto: the output buffer has ${out.length} bytes, the region needs ${w * h * cn}`);
+  const matlab = colour === 'matlab-y';
+  for (let r = 0, i = 0; r < h; r++) {
+    for (let c = 0, p = ((ry + r) * W + rx) * cn; c < w; c++, i++, p += cn) {
+      const o = i * cn;
+      const Y = toByte(yNew[i]!, rounding);
+      if (cn <= 2) {
+        out[o] = Y;
+        if (cn === 2) out[o + 1] = s[p + 1]!;
+        continue;
       }
-    }
-    return out;
-  }
-  let rgb: Image;
-  if (split.ycbcr !== null) {
-    const p = createPlane(w, h, 3);
-    const ycc = split.ycbcr.data;
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const i = r * w + c, j = (ry + r) * W + rx + c;
-        p.data[i * 3] = toByte(yNew[i]!, rounding);
-        p.data[i * 3 + 1] = ycc[j * 3 + 1]!;
-        p.data[i * 3 + 2] = ycc[j * 3 + 2]!;
+      const R = s[p]!, G = s[p + 1]!, B = s[p + 2]!;
+      if (matlab) {
+        const cb = matlabCbOf(R, G, B), cr = matlabCrOf(R, G, B);
+        out[o] = matlabRgbOf(0, Y, cb, cr);
+        out[o + 1] = matlabRgbOf(1, Y, cb, cr);
+        out[o + 2] = matlabRgbOf(2, Y, cb, cr);
+      } else {
+        const y0 = opencvYOf(R, G, B);
+        const cr = opencvCrOf(R, y0), cb = opencvCbOf(B, y0);
+        out[o] = opencvROf(Y, cr);
+        out[o + 1] = opencvGOf(Y, cr, cb);
+        out[o + 2] = opencvBOf(Y, cb);
       }
-    }
-    rgb = ycbcrToRgbMatlab(p);
-  } else {
-    const q = createImage(w, h, 3);
-    const ycc = split.ycrcb!.data;
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const i = r * w + c, j = (ry + r) * W + rx + c;
-        q.data[i * 3] = toByte(yNew[i]!, rounding);
-        q.data[i * 3 + 1] = ycc[j * 3 + 1]!;
-        q.data[i * 3 + 2] = ycc[j * 3 + 2]!;
-      }
-    }
-    rgb = yCrCbToRgb(q);
-  }
-  if (cn === 3) return rgb;
-  for (let r = 0; r < h; r++) {
-    for (let c = 0; c < w; c++) {
-      const i = r * w + c;
-      o[i * 4] = rgb.data[i * 3]!;
-      o[i * 4 + 1] = rgb.data[i * 3 + 1]!;
-      o[i * 4 + 2] = rgb.data[i * 3 + 2]!;
-      o[i * 4 + 3] = s[((ry + r) * W + rx + c) * 4 + 3]!;
+      if (cn === 4) out[o + 3] = s[p + 3]!;
     }
   }
-  return out;
+  return { width: w, height: h, channels: cn, data: out.subarray(0, w * h * cn) };
 }

@@ -15,10 +15,15 @@
  * so memory is the output image plus O(tile) buffers, whatever the image size, and the result is
  * identical to the untiled pipeline, byte for byte, for any tile size.
  *
- * Threads: a model that creates its backend from a name keeps it, and its worker pool, across calls;
- * a call asking for another thread count replaces it (the old pool is shut down once no call uses
- * it), and `dispose()` shuts it down. `dispose()` during a call stops that call within one tile
- * (AbortError).
+ * Threads: `upscale` and `restore` of images with at least {@link MIN_TILES_PER_THREAD} tiles per
+ * thread run whole tiles on tile workers (`pipeline/tile_pool.ts`) when the model has a
+ * `spawnTileWorker` and creates its backend from a name: each worker does every step of its tiles,
+ * and the calling thread only hands out tiles and pastes the results. Otherwise (a smaller image,
+ * `superResolveY`, a given Backend object) the backend's own threads split each kernel call. A model
+ * keeps its backend and worker pools across calls; a call asking for another thread count replaces
+ * them (an old pool is shut down once no call uses it), and `dispose()` shuts them down. `dispose()`
+ * during a call stops that call within one tile (AbortError). The output is the same, byte for byte,
+ * whatever the threads.
  *
  * `restore()` is the same without step 1 (the Keras tutorial's `predict()`: the degraded image is
  * already at the target size). `superResolveY()` is step 2 alone on a float Y/255 plane (what the
@@ -35,14 +40,17 @@ import { createBackend } from '../backend/index.js';
 import type { SpawnWasmWorker } from '../wasm/pool.js';
 import { OptionError, ShapeError, ValueError, WeightsError } from '../errors.js';
 import { checkOptionKeys } from '../util/options.js';
-import { assertImage, type Image, type Plane } from '../image/image.js';
+import { assertImage, createImage, type Image, type Plane } from '../image/image.js';
 import { DEFAULT_TILE_SIZE, runTiled, throwIfAborted } from '../model/tiling.js';
+import { netGeometry } from '../nn/geometry.js';
 import { Sequential } from '../nn/sequential.js';
 import { shippedWeights } from '../weights/shipped.js';
 import { validateWeights, type SrcnnWeights } from '../weights/types.js';
-import { enhanceImage, type BorderMode } from './enhance.js';
+import { enhanceImage, planEnhance, type BorderMode, type TileEnhanceOptions } from './enhance.js';
 import type { Rounding } from './luma.js';
 import { bicubicSource, imageSource, type PixelSource, type ResizeMethod } from './pixel_source.js';
+import { TilePool, pasteTile, type SpawnTileWorker } from './tile_pool.js';
+import type { TileSourceSpec } from './tile_worker.js';
 
 export type { BorderMode } from './enhance.js';
 export type { ResizeMethod } from './pixel_source.js';
@@ -79,6 +87,11 @@ export interface SrcnnOptions {
   threads?: number;
   /** Starts worker threads for a 'wasm-simd' backend created from a name (Node: `spawnNodeWasmWorker`). */
   spawnWorker?: SpawnWasmWorker;
+  /**
+   * Starts tile workers, which run whole tiles of `upscale`/`restore` when `threads` > 1 (see the
+   * module comment; Node: `spawnNodeTileWorker`). Without it, threads split kernel calls only.
+   */
+  spawnTileWorker?: SpawnTileWorker;
   /** Default output tile side of every call. @defaultValue {@link DEFAULT_TILE_SIZE} */
   tileSize?: number;
 }
@@ -176,7 +189,13 @@ function checkImage(image: Image, what: string): Image {
   return image;
 }
 
-const KNOWN_OPTIONS = new Set(['scale', 'weights', 'arch', 'backend', 'threads', 'spawnWorker', 'tileSize']);
+const KNOWN_OPTIONS = new Set(['scale', 'weights', 'arch', 'backend', 'threads', 'spawnWorker', 'spawnTileWorker', 'tileSize']);
+
+/**
+ * Fewest tiles per thread for which `upscale`/`restore` run on tile workers: with fewer, whole
+ * tiles would leave threads idle, and splitting kernel calls is faster.
+ */
+export const MIN_TILES_PER_THREAD = 2;
 const RUN_KEYS = ['tileSize', 'threads', 'onProgress', 'signal'];
 const RUN_OPTIONS = new Set(RUN_KEYS);
 const RESTORE_OPTIONS = new Set([...RUN_KEYS, 'border', 'rounding']);
@@ -194,6 +213,17 @@ interface Runtime {
   retired: boolean;
 }
 
+/**
+ * `spec` with its image in a SharedArrayBuffer where the runtime has one, so that every tile worker
+ * reads the same copy instead of receiving its own.
+ */
+function shared(spec: TileSourceSpec): TileSourceSpec {
+  if (spec.kind !== 'bicubic' || typeof SharedArrayBuffer !== 'function') return spec;
+  const data = new Uint8Array(new SharedArrayBuffer(spec.image.data.length));
+  data.set(spec.image.data);
+  return { ...spec, image: { ...spec.image, data } };
+}
+
 class Model implements SrcnnModel {
   readonly scale: number;
   private readonly tileSize: number;
@@ -201,9 +231,11 @@ class Model implements SrcnnModel {
   private readonly backendChoice: BackendChoice;
   private readonly threads: number;
   private readonly spawnWorker: SpawnWasmWorker | undefined;
+  private readonly spawnTileWorker: SpawnTileWorker | undefined;
   private readonly source: SrcnnWeights | WeightsLoader;
   private loaded: Promise<SrcnnWeights> | null = null;
   private runtime: Runtime | null = null;
+  private tilePool: TilePool | null = null;
   /** Aborted by dispose(): every running call listens to it. */
   private readonly lifetime = new AbortController();
 
@@ -230,6 +262,10 @@ class Model implements SrcnnModel {
       throw new OptionError(`srcnn: threads ${this.threads} differs from the given backend's ${given.threads}; create the backend with that many threads`);
     }
     this.spawnWorker = opts.spawnWorker;
+    if (opts.spawnTileWorker !== undefined && typeof opts.spawnTileWorker !== 'function') {
+      throw new OptionError('srcnn: spawnTileWorker must be a function');
+    }
+    this.spawnTileWorker = opts.spawnTileWorker;
   }
 
   private get disposed(): boolean {
@@ -303,10 +339,10 @@ class Model implements SrcnnModel {
   }
 
   /**
-   * Runs `fn` with the weights, a runtime of `threads` and a signal that aborts when the caller's
-   * `signal` does or when the model is disposed.
+   * Runs `fn` with the weights and a signal that aborts when the caller's `signal` does or when the
+   * model is disposed.
    */
-  private async run<T>(threads: number, signal: AbortSignal | undefined, fn: (weights: SrcnnWeights, rt: Runtime, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async linked<T>(signal: AbortSignal | undefined, fn: (weights: SrcnnWeights, signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.disposed) throw new ValueError('srcnn: the model was disposed');
     const link = new AbortController();
     const sources = signal ? [signal, this.lifetime.signal] : [this.lifetime.signal];
@@ -317,16 +353,31 @@ class Model implements SrcnnModel {
     }
     try {
       const weights = await this.loadWeights();
-      throwIfAborted(link.signal); // before acquire: a disposed model must not create a runtime
-      const rt = this.acquire(weights, threads);
-      try {
-        return await fn(weights, rt, link.signal);
-      } finally {
-        this.release(rt);
-      }
+      throwIfAborted(link.signal); // a disposed model must not create a runtime or pool
+      return await fn(weights, link.signal);
     } finally {
       for (const s of sources) s.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Runs `fn` on a runtime of `threads` (see {@link acquire}). */
+  private async onRuntime<T>(weights: SrcnnWeights, threads: number, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+    const rt = this.acquire(weights, threads);
+    try {
+      return await fn(rt);
+    } finally {
+      this.release(rt);
+    }
+  }
+
+  /** The tile pool of `threads` workers (created, or replacing one of another size or a broken one). */
+  private pool(spawn: SpawnTileWorker, threads: number): TilePool {
+    let p = this.tilePool;
+    if (p === null || p.size !== threads || p.broken) {
+      p?.close();
+      this.tilePool = p = new TilePool(spawn, threads);
+    }
+    return p;
   }
 
   async weights(): Promise<SrcnnWeights> {
@@ -345,11 +396,11 @@ class Model implements SrcnnModel {
     }
     const tileSize = checkTileSize(opts.tileSize ?? this.tileSize, 'superResolveY');
     const threads = this.callThreads(opts.threads, 'superResolveY');
-    return this.run(threads, opts.signal, (_w, rt, signal) => runTiled(rt.net, y, {
+    return this.linked(opts.signal, (weights, signal) => this.onRuntime(weights, threads, (rt) => runTiled(rt.net, y, {
       tileSize,
       signal,
       ...(opts.onProgress ? { onTile: opts.onProgress } : {}),
-    }));
+    })));
   }
 
   async upscale(image: Image, opts: UpscaleOptions = {}): Promise<Image> {
@@ -357,28 +408,43 @@ class Model implements SrcnnModel {
     const img = checkImage(image, 'upscale');
     const scale = checkScale(opts.scale ?? this.scale, 'upscale');
     const method = checkEnum(opts.resize, ['matlab', 'opencv-cubic'], 'matlab', 'upscale: resize');
-    return this.enhance(bicubicSource(img, scale, method), opts, 'upscale');
+    return this.enhance(bicubicSource(img, scale, method), { kind: 'bicubic', image: img, scale, method }, opts, 'upscale');
   }
 
   async restore(image: Image, opts: RestoreOptions = {}): Promise<Image> {
     checkKeys(opts, RESTORE_OPTIONS, 'restore');
-    return this.enhance(imageSource(checkImage(image, 'restore')), opts, 'restore');
+    const img = checkImage(image, 'restore');
+    return this.enhance(imageSource(img), { kind: 'crops', width: img.width, height: img.height, channels: img.channels }, opts, 'restore');
   }
 
-  /** Steps 2 and 3 of the module comment on `source` (the image at the target size), tile by tile. */
-  private async enhance(source: PixelSource, opts: RestoreOptions, what: string): Promise<Image> {
+  /**
+   * Steps 2 and 3 of the module comment on `source` (the image at the target size), tile by tile:
+   * on tile workers (`spec` tells them where the pixels come from) or on this thread.
+   */
+  private async enhance(source: PixelSource, spec: TileSourceSpec, opts: RestoreOptions, what: string): Promise<Image> {
     const border = checkEnum(opts.border, ['keep', 'crop'], 'keep', `${what}: border`);
     const rounding = checkEnum(opts.rounding, ['round', 'truncate'], 'round', `${what}: rounding`);
     const tileSize = checkTileSize(opts.tileSize ?? this.tileSize, what);
     const threads = this.callThreads(opts.threads, what);
-    return this.run(threads, opts.signal, (weights, rt, signal) => enhanceImage(rt.net, source, {
-      colour: weights.meta.colour,
-      border,
-      rounding,
-      tileSize,
-      signal,
-      ...(opts.onProgress ? { onTile: opts.onProgress } : {}),
-    }));
+    const onTile = opts.onProgress;
+    return this.linked(opts.signal, async (weights, signal) => {
+      const options: TileEnhanceOptions = { colour: weights.meta.colour, border, rounding, tileSize };
+      const spawn = this.spawnTileWorker;
+      const choice = this.backendChoice;
+      if (threads > 1 && spawn !== undefined && typeof choice === 'string') {
+        const plan = planEnhance(source.width, source.height, netGeometry(weights.layers.map((l) => l.spec)), options);
+        if (plan.tiles.length >= MIN_TILES_PER_THREAD * threads) {
+          const out = createImage(plan.width, plan.height, source.channels);
+          const cn = source.channels;
+          await this.pool(spawn, threads).run({
+            weights, backend: choice, source: shared(spec), options, tiles: plan.tiles,
+            ...(spec.kind === 'crops' ? { crop: (t) => source.read(new Uint8Array(t.src.width * t.src.height * cn), t.src).data as Uint8Array<ArrayBuffer> } : {}),
+          }, { onResult: (t) => pasteTile(out, t), signal, ...(onTile ? { onTile } : {}) });
+          return out;
+        }
+      }
+      return this.onRuntime(weights, threads, (rt) => enhanceImage(rt.net, source, { ...options, signal, ...(onTile ? { onTile } : {}) }));
+    });
   }
 
   dispose(): void {
@@ -387,6 +453,8 @@ class Model implements SrcnnModel {
     const rt = this.runtime;
     this.runtime = null;
     if (rt !== null) this.retire(rt);
+    this.tilePool?.close();
+    this.tilePool = null;
   }
 }
 
