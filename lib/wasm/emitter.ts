@@ -145,6 +145,19 @@ export class FunctionBuilder {
     return this;
   }
 
+  /**
+   * `i8x16.shuffle` of the two v128 operands as four 32-bit lanes: result lane i is lane `lanes[i]`
+   * of `a ++ b` (0-3 from the first operand, 4-7 from the second).
+   */
+  shuffle32(lanes: readonly [number, number, number, number]): this {
+    this.code.push(...Op.i8x16_shuffle);
+    for (const l of lanes) {
+      if (!Number.isInteger(l) || l < 0 || l > 7) throw new RangeError(`shuffle32: lane ${l} is not in 0..7`);
+      this.code.push(4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3);
+    }
+    return this;
+  }
+
   /** `f32x4.extract_lane lane`. */
   extractLane(lane: number): this {
     this.code.push(...Op.f32x4_extract_lane, lane);

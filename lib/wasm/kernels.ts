@@ -106,6 +106,7 @@ function emitPack(f: FunctionBuilder, width: number): void {
   const d = f.local(i32, 'd');
   const oc = Array.from({ length: width }, (_, i) => f.local(i32, `o${i}`));
   const panelBytes = 4 * width;
+  const kLin = f.local(i32, 'kLin');
 
   /** Copies the panel at `cp` (full width) by gathering one float per element. */
   const gather = (): void => {
@@ -126,7 +127,52 @@ function emitPack(f: FunctionBuilder, width: number): void {
     });
   };
 
+  /**
+   * Width 4 with consecutive floats along k (kOff[k] = kOff[0] + 4k: a row-major A, or the rows of dY
+   * in the filter gradient): four rows are read four k at a time and transposed in registers, 16
+   * floats per 4 vector loads, 8 shuffles and 4 vector stores.
+   */
+  const transpose4 = (): void => {
+    const rv = [0, 1, 2, 3].map((i) => f.local(v128, `r${i}`));
+    const tv = [0, 1, 2, 3].map((i) => f.local(v128, `t${i}`));
+    for (let i = 0; i < 4; i++) f.get(base).get(cp).mem('i32_load', 4 * i).op('i32_add').get(kOff).mem('i32_load').op('i32_add').set(oc[i]!);
+    f.i32(0).set(kk);
+    f.block((done4) => {
+      f.loop((k4) => {
+        f.get(kk).i32(4).op('i32_add').get(kc).op('i32_gt_s').brIf(done4);
+        for (let i = 0; i < 4; i++) f.get(oc[i]!).mem('v128_load').set(rv[i]!);
+        f.get(rv[0]!).get(rv[1]!).shuffle32([0, 4, 1, 5]).set(tv[0]!);
+        f.get(rv[2]!).get(rv[3]!).shuffle32([0, 4, 1, 5]).set(tv[1]!);
+        f.get(rv[0]!).get(rv[1]!).shuffle32([2, 6, 3, 7]).set(tv[2]!);
+        f.get(rv[2]!).get(rv[3]!).shuffle32([2, 6, 3, 7]).set(tv[3]!);
+        f.get(dst).get(tv[0]!).get(tv[1]!).shuffle32([0, 1, 4, 5]).mem('v128_store', 0);
+        f.get(dst).get(tv[0]!).get(tv[1]!).shuffle32([2, 3, 6, 7]).mem('v128_store', 16);
+        f.get(dst).get(tv[2]!).get(tv[3]!).shuffle32([0, 1, 4, 5]).mem('v128_store', 32);
+        f.get(dst).get(tv[2]!).get(tv[3]!).shuffle32([2, 3, 6, 7]).mem('v128_store', 48);
+        for (let i = 0; i < 4; i++) f.addTo(oc[i]!, 16);
+        f.addTo(dst, 64).addTo(kk, 4).br(k4);
+      });
+    });
+    f.block((done1) => {
+      f.loop((k1) => {
+        f.get(kk).get(kc).op('i32_ge_s').brIf(done1);
+        for (let i = 0; i < 4; i++) f.get(dst).get(oc[i]!).mem('f32_load').mem('f32_store', 4 * i);
+        for (let i = 0; i < 4; i++) f.addTo(oc[i]!, 4);
+        f.addTo(dst, 16).addTo(kk, 1).br(k1);
+      });
+    });
+  };
+
   f.get(kOff).get(kc).i32(2).op('i32_shl').op('i32_add').set(kend);
+  if (width === 4) {
+    f.i32(1).set(kLin);
+    f.get(kOff).set(kp);
+    f.forRange(c, 1, kc, 1, () => {
+      f.addTo(kp, 4);
+      f.get(kp).mem('i32_load').get(kp).i32(4).op('i32_sub').mem('i32_load').op('i32_sub').i32(4).op('i32_ne');
+      f.if(() => f.i32(0).set(kLin));
+    });
+  }
   f.i32(0).set(p);
   f.block((done) => {
     f.loop((panel) => {
@@ -137,7 +183,7 @@ function emitPack(f: FunctionBuilder, width: number): void {
         // Offsets increase along a panel, so last - first == 4*(width-1) means consecutive floats.
         f.get(cp).mem('i32_load').set(off0);
         f.get(cp).mem('i32_load', 4 * (width - 1)).get(off0).op('i32_sub').i32(4 * (width - 1)).op('i32_eq');
-        f.if(copyContiguous, gather);
+        f.if(copyContiguous, width === 4 ? () => f.get(kLin).if(transpose4, gather) : gather);
       } else {
         gather();
       }

@@ -69,6 +69,7 @@ export const Op = {
   v128_load32_splat: simd(0x09),
   v128_store: simd(0x0b),
   // SIMD lanes
+  i8x16_shuffle: simd(0x0d),
   f32x4_splat: simd(0x13),
   f32x4_extract_lane: simd(0x1f),
   // SIMD f32x4 arithmetic

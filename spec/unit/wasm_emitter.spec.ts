@@ -43,6 +43,25 @@ describe('wasm emitter: opcodes', () => {
     expect(Op.f32x4_relaxed_madd).to.deep.equal([0xfd, 0x85, 0x02]);
     expect(Op.memory_fill).to.deep.equal([0xfc, 0x0b]);
   });
+
+  it('shuffle32 emits i8x16.shuffle with the byte lanes of four 32-bit lanes, and runs as a lane permutation', () => {
+    const m = new ModuleBuilder().importMemory('env', 'memory', { initial: 1, maximum: 1, shared: false });
+    m.addFunction('interleave', [['p', ValType.i32]], [], (f) => {
+      const p = f.param('p');
+      f.get(p).get(p).mem('v128_load', 0).get(p).mem('v128_load', 16).shuffle32([0, 4, 1, 5]).mem('v128_store', 32);
+    });
+    const bytes = m.encode();
+    const at = bytes.findIndex((_, i) => bytes[i] === 0xfd && bytes[i + 1] === 0x0d);
+    expect(Array.from(bytes.subarray(at + 2, at + 18))).to.deep.equal([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]);
+    const api = wasmApi!;
+    const memory = new api.Memory({ initial: 1, maximum: 1 });
+    const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
+    const f32 = new Float32Array(memory.buffer);
+    f32.set([1, 2, 3, 4, 5, 6, 7, 8]);
+    (inst.exports.interleave as (p: number) => void)(0);
+    expect(Array.from(f32.subarray(8, 12))).to.deep.equal([1, 5, 2, 6]);
+    expect(() => new ModuleBuilder().addFunction('bad', [], [], (f) => f.shuffle32([0, 1, 2, 8]))).to.throw(RangeError, /lane 8/);
+  });
 });
 
 describe('wasm emitter: modules', () => {
