@@ -8,7 +8,7 @@ export const MODEL_OPTIONS: OptionSpecs = {
   weights: { type: 'string', arg: 'file', help: 'weights file (.safetensors, reference .json, Keras .h5); default: the shipped 9-1-5 weights for --scale' },
   arch: { type: 'string', arg: 'name', help: 'shipped architecture to load when --weights is not given', default: '9-1-5' },
   backend: { type: 'string', arg: 'name', help: 'auto | js | wasm-simd', default: 'auto' },
-  threads: { type: 'string', arg: 'n', help: 'worker threads for the backend (default: one per core)' },
+  threads: { type: 'string', arg: 'n', help: 'worker threads (default: one per core)' },
   tile: { type: 'string', arg: 'px', help: 'output tile side in pixels (bounds memory)' },
 };
 
