@@ -235,10 +235,15 @@ export class TilePool {
       this.runner = r;
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const weightsKey = keyOf(job.weights);
-      for (const s of this.slots) {
-        if (s.dead) continue;
-        s.handle.setBusy(true);
-        s.handle.post({ type: 'job', job: r.id, weightsKey, weights: job.weights, backend: job.backend, source: job.source, options: job.options }, []);
+      try {
+        for (const s of this.slots) {
+          if (s.dead) continue;
+          s.handle.setBusy(true);
+          s.handle.post({ type: 'job', job: r.id, weightsKey, weights: job.weights, backend: job.backend, source: job.source, options: job.options }, []);
+        }
+      } catch (e) {
+        // E.g. a DataCloneError: weights carrying something a structured clone cannot copy.
+        r.failure ??= new BackendError(`tile workers: the job could not be sent (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)})`);
       }
       for (const s of this.slots) this.dispatch(r, s);
       this.maybeSettle(r);
@@ -249,21 +254,20 @@ export class TilePool {
   private dispatch(r: Runner, slot: Slot): void {
     if (slot.dead || r.failure !== null || r.aborted || r.next >= r.job.tiles.length) return;
     const index = r.order[r.next++]!;
-    let crop: Uint8Array<ArrayBuffer> | null = null;
     try {
-      crop = r.job.crop ? r.job.crop(r.job.tiles[index]!) : null;
+      const crop = r.job.crop ? r.job.crop(r.job.tiles[index]!) : null;
+      const into = slot.spare;
+      slot.spare = null;
+      const transfer: ArrayBuffer[] = [];
+      if (crop) transfer.push(crop.buffer);
+      if (into) transfer.push(into.buffer);
+      slot.handle.post({ type: 'tile', job: r.id, index, crop, into }, transfer);
     } catch (e) {
-      r.failure = e instanceof Error ? e : new Error(String(e));
+      r.failure ??= e instanceof Error ? e : new Error(String(e));
       return;
     }
-    const into = slot.spare;
-    slot.spare = null;
-    const transfer: ArrayBuffer[] = [];
-    if (crop) transfer.push(crop.buffer);
-    if (into) transfer.push(into.buffer);
     slot.inflight++;
     r.inflight++;
-    slot.handle.post({ type: 'tile', job: r.id, index, crop, into }, transfer);
   }
 
   private maybeSettle(r: Runner): void {

@@ -197,6 +197,17 @@ describe('pipeline/srcnn: tile workers', function () {
     m1.dispose();
   });
 
+  it('weights a structured clone cannot copy reject every call with BackendError', async () => {
+    const bad = { ...same, meta: { ...same.meta, describe: (): string => 'not cloneable' } };
+    const model = srcnn({ weights: bad, backend: 'js', threads: 2, tileSize: 16, spawnTileWorker: spawnNodeTileWorker });
+    for (let i = 0; i < 2; i++) {
+      const e = await rejection(model.upscale(rgb));
+      expect(e).to.be.instanceOf(BackendError);
+      expect(e.message).to.match(/tile workers: the job could not be sent \(DataCloneError: .*could not be cloned/);
+    }
+    model.dispose();
+  });
+
   it('a worker that dies rejects the call with BackendError, and the next call gets a new pool', async () => {
     let crashes = 1;
     const c = counting(inProcess((r, events) => {
