@@ -58,8 +58,15 @@ export interface WasmBackendOptions {
   memory?: 'auto' | 'shared' | 'private';
 }
 
-/** Register tile: 4 rows x 8 columns (8 accumulators + 4 A splats + 2 B vectors + 1 temp = 15 xmm). */
-const TILE = { mr: 4, nr: 8 } as const;
+/**
+ * Register tiles (V8 allocates xmm0-xmm14 in WebAssembly). With mul + add: 4 rows x 8 columns
+ * (8 accumulators + 4 A splats + 2 B vectors + 1 temporary = 15). With fused multiply-add:
+ * 3 x 12 (9 accumulators + 3 + 3 = 15, no temporary); FMA's longer latency needs the ninth
+ * accumulator. Measured at 512^3 on one thread (Node 20 with --experimental-wasm-relaxed-simd):
+ * 4x8 FMA 56 GFLOP/s against 4x8 mul+add 58-59; anchors/wasm-simd.md found 3x12 FMA at 61-62.
+ */
+const TILE_MUL_ADD = { mr: 4, nr: 8 } as const;
+const TILE_FMA = { mr: 3, nr: 12 } as const;
 /** Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. */
 export const BLOCKING = { kc: 256, mc: 128, nc: 4096 } as const;
 /** Pixels a single-output-channel chunk should cover (whole rows). */
@@ -117,6 +124,8 @@ class WasmSimdBackend implements Backend {
   private readonly mainScratch: ThreadScratch;
   private readonly slots = new Map<string, Slot>();
   /** Offset tables by content key, least recently used first. */
+  /** Rows of A per macro call: BLOCKING.mc rounded down to a multiple of the tile's rows. */
+  private readonly mcBlock: number;
   private readonly tables = new Map<string, Slot>();
   private tableBytes = 0;
   /** Addresses of the blocks handed out by alloc (free accepts only these). */
@@ -131,7 +140,10 @@ class WasmSimdBackend implements Backend {
     if (threads > MAX_THREADS) throw new ValueError(`createWasmBackend: threads must be <= ${MAX_THREADS}, got ${threads}`);
     const fmaOpt = opts.fma ?? 'auto';
     if (fmaOpt === true && !relaxedSimdSupported()) throw new BackendError('fma: true needs relaxed SIMD (f32x4.relaxed_madd), which this runtime does not validate');
-    this.spec = { ...TILE, fma: fmaOpt === 'auto' ? relaxedSimdSupported() : fmaOpt };
+    const fma = fmaOpt === 'auto' ? relaxedSimdSupported() : fmaOpt;
+    this.spec = { ...(fma ? TILE_FMA : TILE_MUL_ADD), fma };
+    // Macro calls start at multiples of mr (the packed A panels are mr rows each).
+    this.mcBlock = Math.floor(BLOCKING.mc / this.spec.mr) * this.spec.mr;
     const memOpt = opts.memory ?? 'auto';
     if (memOpt !== 'auto' && memOpt !== 'shared' && memOpt !== 'private') {
       throw new ValueError(`createWasmBackend: memory must be 'auto', 'shared' or 'private', got '${String(memOpt)}'`);
@@ -152,7 +164,7 @@ class WasmSimdBackend implements Backend {
     this.heap = new WasmHeap(memory, MAX_PAGES);
     const scratch = (): ThreadScratch => ({
       bp: this.heap.allocBytes(4 * BLOCKING.kc * BLOCKING.nc, false),
-      tile: this.heap.allocBytes(4 * TILE.mr * TILE.nr, false),
+      tile: this.heap.allocBytes(4 * this.spec.mr * this.spec.nr, false),
     });
     this.mainScratch = scratch();
     if (threads > 1) {
@@ -233,7 +245,7 @@ class WasmSimdBackend implements Backend {
     const ap = this.packA('gemm.ap', aPtr, rowOffA, m, mPad, kOffA, k);
     const chunkCols = this.chunkCols(n, 1);
     this.run({
-      kind: JobKind.gemm, total: Math.ceil(n / chunkCols), ap, mPad, m, k, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      kind: JobKind.gemm, total: Math.ceil(n / chunkCols), ap, mPad, m, k, kcBlock: BLOCKING.kc, mcBlock: this.mcBlock,
       bBase: bPtr, bImgStride: 0, bKOff: kOffB, bColOff: colOffB, n, chunkCols, chunksPerImg: Math.ceil(n / chunkCols),
       cBase: cPtr, cImgStride: 0, ldc: 4 * ldc, alpha, beta, flags: beta !== 0 ? EpilogueFlag.accumulate : 0, relu: 0, bias: 0,
     });
@@ -349,7 +361,7 @@ class WasmSimdBackend implements Backend {
     const chunkCols = this.chunkCols(kConv, 1);
     const chunks = Math.ceil(kConv / chunkCols);
     this.run({
-      kind: JobKind.gemm, total: chunks, ap, mPad, m: outC, k: red, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      kind: JobKind.gemm, total: chunks, ap, mPad, m: outC, k: red, kcBlock: BLOCKING.kc, mcBlock: this.mcBlock,
       bBase: xp, bImgStride: 0, bKOff: kOffB, bColOff: kOffConv, n: kConv, chunkCols, chunksPerImg: chunks,
       cBase: dwPtr, cImgStride: 0, ldc: 4 * kConv, alpha: 1, beta: 0, flags: 0, relu: 0, bias: 0,
     });
@@ -558,7 +570,7 @@ class WasmSimdBackend implements Backend {
     const chunkCols = this.chunkCols(pix, batch);
     const chunksPerImg = Math.ceil(pix / chunkCols);
     this.run({
-      kind: JobKind.gemm, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc, mcBlock: BLOCKING.mc,
+      kind: JobKind.gemm, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc, mcBlock: this.mcBlock,
       bBase: xp, bImgStride: xImg, bKOff: kOff, bColOff: colOff, n: pix, chunkCols, chunksPerImg,
       cBase: yPtr, cImgStride: 4 * outC * pix, ldc: 4 * pix, alpha: 1, beta: 0,
       flags: biasPtr === null ? 0 : EpilogueFlag.bias, relu: relu ? 1 : 0, bias: biasPtr ?? 0,
