@@ -19,7 +19,7 @@ import { requireLength } from './check.js';
 /** Output columns per GEMM call on the 1x1 path (a multiple of the GEMM's NC block). */
 const ONE_BY_ONE_CHUNK = 4095;
 /** Below this many output channels (the GEMM's micro-tile height) {@link conv2dDirect} is used. */
-const DIRECT_BELOW_OUT_C = 4;
+export const DIRECT_BELOW_OUT_C = 4;
 
 /**
  * y = conv(x, w) + bias, then max(0, y) when `relu`:

@@ -1,15 +1,48 @@
 /**
  * Weight and bias gradients of {@link conv2d} (before bias/ReLU): dw = sum over images and row bands
  * of dy(outC x band) * cols(K x band)^T, with cols from im2col (the Caffe `weight_cpu_gemm`
- * lowering); a 1x1 kernel uses the image itself as cols. db sums dy per output channel.
+ * lowering); a 1x1 kernel uses the image itself as cols. With fewer than {@link DIRECT_BELOW_OUT_C}
+ * output channels (SRCNN's last layer) the GEMM would be a row vector times im2col, so dw is
+ * computed by direct correlation instead (`correlateDirect`). db sums dy per output channel.
  *
  * Accuracy: dw is float32 and receives one float32 addition per (image, band, 256-column GEMM
- * block); each of those partial sums is float64. db is summed entirely in float64.
+ * block); each of those partial sums is float64. On the direct path each weight is one float64 sum
+ * rounded once. db is summed entirely in float64.
  */
 import type { ConvInfo } from './conv_info.js';
 import { gemm } from './gemm.js';
 import { im2col } from './im2col.js';
 import { bandRows, colScratch } from './col_tiles.js';
+import { DIRECT_BELOW_OUT_C } from './conv2d.js';
+import { conv2dDirect } from './conv2d_direct.js';
+
+/** The planes of one input channel and of one output channel over the batch (grow-only, module-level). */
+let xPlanes = new Float32Array(0);
+let dyPlanes = new Float32Array(0);
+
+/**
+ * dw for few output channels, where the GEMM would have m = outC (1): each dw[o, c] (kH x kW) is the
+ * correlation of channel c of x (padded as in the forward pass) with channel o of dy, summed over
+ * the batch, i.e. a forward convolution with the batch as input channels and dy[:, o] as the
+ * kernel, run by {@link conv2dDirect} (float64 sums, one rounding per weight).
+ */
+function correlateDirect(dw: Float32Array, x: Float32Array, dy: Float32Array, info: ConvInfo): void {
+  const { batch, inC, inH, inW, outC, outH, outW, kH, kW, padT, padL, padB, padR, paddingMode } = info;
+  const inHW = inH * inW, hw = outH * outW, kk = kH * kW;
+  if (xPlanes.length < batch * inHW) xPlanes = new Float32Array(batch * inHW);
+  if (dyPlanes.length < batch * hw) dyPlanes = new Float32Array(batch * hw);
+  const xs = xPlanes.subarray(0, batch * inHW), ds = dyPlanes.subarray(0, batch * hw);
+  const t: ConvInfo = {
+    batch: 1, inC: batch, inH, inW, outC: 1, outH: kH, outW: kW, kH: outH, kW: outW, padT, padL, padB, padR, paddingMode,
+  };
+  for (let o = 0; o < outC; o++) {
+    for (let n = 0; n < batch; n++) ds.set(dy.subarray((n * outC + o) * hw, (n * outC + o + 1) * hw), n * hw);
+    for (let c = 0; c < inC; c++) {
+      for (let n = 0; n < batch; n++) xs.set(x.subarray((n * inC + c) * inHW, (n * inC + c + 1) * inHW), n * inHW);
+      conv2dDirect(dw.subarray((o * inC + c) * kk, (o * inC + c + 1) * kk), xs, ds, null, t, false);
+    }
+  }
+}
 import { requireLength } from './check.js';
 
 /**
@@ -37,6 +70,8 @@ export function conv2dBackpropFilter(
     for (let n = 0; n < batch; n++) {
       gemm(dw, false, true, outC, inC, hw, 1, dy, hw, x, inHW, n === 0 ? 0 : 1, inC, n * outC * hw, n * inC * inHW, 0);
     }
+  } else if (outC < DIRECT_BELOW_OUT_C) {
+    correlateDirect(dw, x, dy, info);
   } else {
     const rows = bandRows(info);
     const cols = colScratch(info);
