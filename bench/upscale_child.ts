@@ -6,8 +6,8 @@
  *
  * Upscales a generated `size x size` RGB image (see {@link testImage}) with the 9-1-5 network: the
  * shipped `weights/srcnn-9-1-5-x<scale>.safetensors` when it exists, else seeded random weights
- * (the speed and memory do not depend on the values). A 64x64 upscale first warms up the JIT and
- * the kernels. Prints one line of JSON ({@link ChildResult}): times of the timed runs, the peak
+ * (the speed and memory do not depend on the values). A 256x256 upscale (4 output tiles, so tile
+ * workers start too) first warms up the JIT and the kernels. Prints one line of JSON ({@link ChildResult}): times of the timed runs, the peak
  * resident set size of the whole process (`process.resourceUsage().maxRSS`) before and after the
  * large upscale, the CPU time per wall time and the load average (the machine may be shared), and an
  * FNV-1a hash of the output bytes (equal hashes = identical outputs).
