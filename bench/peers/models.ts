@@ -10,6 +10,7 @@
 import { architecture } from '../../lib/model/architectures.js';
 import { convInfo, convMacs } from '../../lib/kernels/conv_info.js';
 import type { LayerSpec, LayerWeights } from '../../lib/weights/types.js';
+import { lcgFloat32 } from '../data.js';
 
 /** Model names in table order. */
 export const PEER_MODELS = ['9-1-5', '9-5-5', 'keras-9-3-5'] as const;
@@ -30,17 +31,6 @@ export interface PeerCase {
   macs: number;
 }
 
-/** Uniform values in [-scale, scale) from a 32-bit LCG (Numerical Recipes constants) seeded with `seed`. */
-function uniform(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = scale * (s / 2 ** 31 - 1);
-  }
-  return out;
-}
-
 /** Layer specs of `model` with zero 'same' padding (see the module doc). */
 export function peerSpecs(model: PeerModel): LayerSpec[] {
   return architecture(model, { paddingMode: 'zeros' });
@@ -55,9 +45,9 @@ export function peerCase(model: PeerModel, size: number): PeerCase {
   const specs = peerSpecs(model);
   const layers = specs.map((spec, i): LayerWeights => {
     const fanIn = spec.in * spec.kernel[0] * spec.kernel[1];
-    return { spec, weights: uniform(spec.out * fanIn, 100 + i, Math.sqrt(6 / fanIn)), bias: uniform(spec.out, 200 + i, 0.01) };
+    return { spec, weights: lcgFloat32(spec.out * fanIn, 100 + i, Math.sqrt(6 / fanIn)), bias: lcgFloat32(spec.out, 200 + i, 0.01) };
   });
-  const x = uniform(size * size, 7, 0.5).map((v) => v + 0.5);
+  const x = lcgFloat32(size * size, 7, 0.5).map((v) => v + 0.5);
   let [h, w, macs] = [size, size, 0];
   for (const s of specs) {
     const info = convInfo([1, s.in, h, w], [s.out, s.in, s.kernel[0], s.kernel[1]], s.padding, s.paddingMode);
