@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { DecodeError, IoError, OptionError, ShapeError } from '../../lib/errors.js';
 import type { Image } from '../../lib/image/image.js';
 import { formatFromPath, readImageFile, writeImageFile } from '../../lib/node/index.js';
+import { rejection } from '../helpers/rejection.js';
 
 const img: Image = { width: 5, height: 3, channels: 3, data: Uint8Array.from({ length: 45 }, (_, i) => i * 5) };
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('node file I/O', () => {
   let dir: string;

@@ -16,15 +16,7 @@ import { serveTileRequests, type TileReply, type TileRequest } from '../../../li
 import type { SrcnnWeights } from '../../../lib/weights/types.js';
 import { expectSameBytes, randomImage } from '../../helpers/images.js';
 import { TEST_NETS, nearIdentityWeights } from '../../helpers/upscale_nets.js';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  return expect.fail('expected the promise to reject');
-}
+import { rejection } from '../../helpers/rejection.js';
 
 /** Wraps a spawner, counting workers started and terminated. */
 function counting(inner: SpawnTileWorker): { spawn: SpawnTileWorker; spawned: number; terminated: number } {

@@ -18,6 +18,7 @@ import type { SpawnWasmWorker } from '../../../lib/wasm/pool.js';
 import type { SrcnnWeights } from '../../../lib/weights/types.js';
 import { referenceUpscale } from '../../helpers/upscale_reference.js';
 import { expectSameBytes } from '../../helpers/images.js';
+import { rejection } from '../../helpers/rejection.js';
 
 /** Seeded 9-1-5 weights (64/32 filters) with a mean-preserving first layer, so outputs span 0..255. */
 function weights915(seed: number): SrcnnWeights {
@@ -38,16 +39,6 @@ function picture(w: number, h: number, channels: Channels, seed: number): Image 
     }
   }
   return img;
-}
-
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  return expect.fail('expected the promise to reject');
 }
 
 /** spawnNodeWasmWorker with counters. */
