@@ -37,9 +37,11 @@ async function main(): Promise<void> {
     const got = await mod.suite.run(ctx);
     for (const r of got) {
       const base = r.baseline ? `${fmt(r.baseline.value)} (${r.baseline.name})` : '';
+      const ofCeiling = r.extra?.['ofCeiling'];
       process.stdout.write(
         `${r.suite.padEnd(10)} ${r.name.padEnd(44)} ${fmt(r.value).padStart(9)} ${r.unit.padEnd(10)} ` +
-          `${fmt(r.timing.medianMs).padStart(9)} ms  ${base.padEnd(34)} ${r.ratio !== undefined ? 'x' + fmt(r.ratio) : ''}\n`,
+          `${fmt(r.timing.medianMs).padStart(9)} ms  ${base.padEnd(34)} ${(r.ratio !== undefined ? 'x' + fmt(r.ratio) : '').padEnd(8)}` +
+          `${typeof ofCeiling === 'number' ? ` ${(100 * ofCeiling).toFixed(1)}% of ceiling` : ''}\n`,
       );
     }
     rows.push(...got);

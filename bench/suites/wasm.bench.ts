@@ -9,6 +9,9 @@
  *   of every layer (no dx for the first), in ms (`extra.patchesPerSecond`: batch / median time).
  * Every row's `extra.load1` is the 1-minute load average just before its timed runs (the machine may
  * be shared; 2-thread rows mean little when it is above about 1 on 2 cores).
+ * The first row is the core's WebAssembly SIMD ceiling, measured in this process by a load-free
+ * loop with the GEMM kernel's instruction mix (`wasm_ceiling.ts`); every GEMM row's
+ * `extra.ofCeiling` is its GFLOP/s over `threads` x that ceiling.
  * Buffers come from each backend's `alloc`, so nothing is copied. The 'js' baseline is slow, so on
  * shapes with N = 65536 it runs N/8 columns and its time is multiplied by 8 (`extra.baselineScale`);
  * on whole models it does 1 run (0 with --quick, where sizes shrink too).
@@ -20,7 +23,9 @@ import { createJsBackend } from '../../lib/backend/js.js';
 import { createWasmBackend } from '../../lib/backend/wasm.js';
 import { spawnNodeWasmWorker } from '../../lib/node/wasm_workers.js';
 import { convInfo, convMacs, type ConvInfo } from '../../lib/kernels/conv_info.js';
+import { relaxedSimdSupported } from '../../lib/wasm/runtime.js';
 import { BENCH_MODELS, lcgFloat32, scaledTiming, type BenchLayer } from '../data.js';
+import { simdCeilingLoop } from '../wasm_ceiling.js';
 
 const SUITE = 'wasm';
 
@@ -116,6 +121,18 @@ export const suite: BenchSuite = {
     const wasm: Backend[] = [createWasmBackend(), createWasmBackend({ threads: 2, spawnWorker: spawnNodeWasmWorker })];
     const opts = { warmup: ctx.quick ? 1 : 2, runs: ctx.quick ? 2 : 7 };
     try {
+      // ---- ceiling ------------------------------------------------------------------------------
+      // The backends were created with fma 'auto', so their kernels use relaxed SIMD exactly when it validates.
+      const fma = relaxedSimdSupported();
+      const ceilingLoad1 = loadavg()[0];
+      const loop = simdCeilingLoop(fma);
+      const ct = await measure(loop.run, opts);
+      const ceiling = gflops(loop.flops, ct.medianMs);
+      rows.push({
+        suite: SUITE, name: `simd ceiling (no loads, ${fma ? 'relaxed_madd' : 'mul+add'}) 1t`, unit: 'GFLOP/s', value: ceiling,
+        timing: ct, extra: { fma, bestGflops: gflops(loop.flops, ct.minMs), load1: ceilingLoad1 },
+      });
+
       // ---- GEMM ---------------------------------------------------------------------------------
       for (const s of gemmShapes(ctx.quick)) {
         const a = lcgFloat32(s.m * s.k, 1);
@@ -133,7 +150,7 @@ export const suite: BenchSuite = {
           const load1 = loadavg()[0];
           const t = await measure(() => be.gemm(false, false, s.m, s.n, s.k, 1, A, s.k, B, s.n, 0, C, s.n), opts);
           rows.push(throughputRow(SUITE, `gemm ${s.name} ${be.threads}t`, 'GFLOP/s', (ms) => gflops(flops, ms), t,
-            { name: 'js backend', timing: scaledTiming(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs), load1 }));
+            { name: 'js backend', timing: scaledTiming(base, scale) }, { baselineScale: scale, bestGflops: gflops(flops, t.minMs), ofCeiling: gflops(flops, t.medianMs) / (be.threads * ceiling), load1 }));
           for (const x of [A, B, C]) be.free(x);
         }
       }
