@@ -11,7 +11,7 @@
  * be shared; 2-thread rows mean little when it is above about 1 on 2 cores).
  * The first row is the core's WebAssembly SIMD ceiling, measured in this process by a load-free
  * loop with the GEMM kernel's instruction mix (`wasm_ceiling.ts`); every GEMM row's
- * `extra.ofCeiling` is its GFLOP/s over `threads` x that ceiling.
+ * and SRCNN forward row's `extra.ofCeiling` is its GFLOP/s over `threads` x that ceiling.
  * Buffers come from each backend's `alloc`, so nothing is copied. The 'js' baseline is slow, so on
  * shapes with N = 65536 it runs N/8 columns and its time is multiplied by 8 (`extra.baselineScale`);
  * on whole models it does 1 run (0 with --quick, where sizes shrink too).
@@ -165,7 +165,7 @@ export const suite: BenchSuite = {
           const load1 = loadavg()[0];
           const t = await measure(() => forward(be, net), opts);
           rows.push(msRow(`srcnn ${model} ${size}x${size} ${be.threads}t`, t, { name: 'js backend', timing: base },
-            { gflops: gflops(2 * modelMacs(net), t.medianMs), bestMs: t.minMs, load1 }));
+            { gflops: gflops(2 * modelMacs(net), t.medianMs), ofCeiling: gflops(2 * modelMacs(net), t.medianMs) / (be.threads * ceiling), bestMs: t.minMs, load1 }));
           for (const x of [...net.w, ...net.b, ...net.acts]) be.free(x);
         }
       }
