@@ -32,10 +32,10 @@ import type { Backend } from '../lib/backend/backend.js';
 import { shave } from '../lib/image/crop.js';
 import { opencvY } from '../lib/image/color.js';
 import { createImage, type Image } from '../lib/image/image.js';
-import type { EvalResult } from '../lib/metrics/evaluate.js';
+import { meanEvalResult, type EvalResult } from '../lib/metrics/evaluate.js';
 import { psnr } from '../lib/metrics/psnr.js';
 import { readImageFile, writeImageFile } from '../lib/node/io.js';
-import { evaluateModel, meanEvalResult } from '../lib/pipeline/evaluate_model.js';
+import { evaluateModel } from '../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../lib/pipeline/srcnn.js';
 import { parseKerasH5 } from '../lib/weights/keras_h5.js';
 

@@ -173,3 +173,15 @@ function roundToU8(p: Plane): Image {
   }
   return createImage(p.width, p.height, p.channels as Channels, out);
 }
+
+/** Means over images of each score (`Infinity` when any image's PSNR is). Empty input gives NaNs. */
+export function meanEvalResult(results: readonly EvalResult[]): EvalResult {
+  const m = { psnr: 0, ssim: 0, mse: 0 };
+  for (const r of results) {
+    m.psnr += r.psnr;
+    m.ssim += r.ssim;
+    m.mse += r.mse;
+  }
+  const n = results.length;
+  return { psnr: m.psnr / n, ssim: m.ssim / n, mse: m.mse / n };
+}

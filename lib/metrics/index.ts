@@ -8,5 +8,5 @@ export { psnr, psnrFromMse, type PsnrOptions, type PsnrForm } from './psnr.js';
 export { ssim, ssimWang, type SsimOptions, type SsimWangOptions, type SsimFull } from './ssim.js';
 export { compareImages, type CompareResult } from './compare.js';
 export {
-  evaluate, EVAL_PRESETS, type EvalPreset, type EvalProtocol, type EvaluateOptions, type EvalResult,
+  evaluate, meanEvalResult, EVAL_PRESETS, type EvalPreset, type EvalProtocol, type EvaluateOptions, type EvalResult,
 } from './evaluate.js';

@@ -126,18 +126,6 @@ export async function evaluateModel(model: SrcnnModel, hr: Image, opts: Evaluate
   return protocol === 'paper' ? paper(model, hr, scale, preset, opts) : tutorial(model, hr, scale, preset, opts);
 }
 
-/** Means over images of each score (`Infinity` when any image's PSNR is). Empty input gives NaNs. */
-export function meanEvalResult(results: readonly EvalResult[]): EvalResult {
-  const m = { psnr: 0, ssim: 0, mse: 0 };
-  for (const r of results) {
-    m.psnr += r.psnr;
-    m.ssim += r.ssim;
-    m.mse += r.mse;
-  }
-  const n = results.length;
-  return { psnr: m.psnr / n, ssim: m.ssim / n, mse: m.mse / n };
-}
-
 /** `onProgress` of network run `pass` (0-based) of `passes` equal runs, as one count. */
 function passProgress(opts: EvaluateModelOptions, pass: number, passes: number): { onProgress?: (done: number, total: number) => void } {
   const cb = opts.onProgress;

@@ -12,5 +12,5 @@ export { serveTileRequests } from './tile_worker.js';
 export type { TileRequest, TileReply, TileSourceSpec, PostTileReply } from './tile_worker.js';
 export { lumaInto, mergeLumaInto } from './luma.js';
 export type { Rounding } from './luma.js';
-export { evaluateModel, meanEvalResult, MODEL_PROTOCOLS } from './evaluate_model.js';
+export { evaluateModel, MODEL_PROTOCOLS } from './evaluate_model.js';
 export type { EvaluateModelOptions, EvalImages, ModelEvaluation, ModelProtocol } from './evaluate_model.js';

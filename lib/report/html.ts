@@ -14,9 +14,9 @@
 import { ValueError } from '../errors.js';
 import { crop } from '../image/crop.js';
 import type { Image } from '../image/image.js';
-import type { EvalResult } from '../metrics/evaluate.js';
+import { meanEvalResult, type EvalResult } from '../metrics/evaluate.js';
 import type { Rect } from '../model/tiling.js';
-import { meanEvalResult, type ModelEvaluation, type ModelProtocol } from '../pipeline/evaluate_model.js';
+import type { ModelEvaluation, ModelProtocol } from '../pipeline/evaluate_model.js';
 import { bytesToBase64 } from '../util/base64.js';
 import { highestDetailWindow } from './zoom.js';
 

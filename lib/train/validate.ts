@@ -7,7 +7,7 @@
 import { ShapeError } from '../errors.js';
 import { modcrop } from '../image/crop.js';
 import { createPlane, type Plane } from '../image/image.js';
-import { evaluate } from '../metrics/index.js';
+import { evaluate, meanEvalResult, type EvalResult } from '../metrics/evaluate.js';
 import type { Sequential } from '../nn/sequential.js';
 import { makeTrainingPair } from './data.js';
 import type { ValidationResult } from './loop.js';
@@ -40,6 +40,7 @@ export function prepareEvalSet(images: readonly { name: string; y: Plane }[], sc
  * the mean PSNR/SSIM of the paper protocol plus per-image values.
  */
 export function evaluateNet(net: Sequential, set: readonly EvalImage[], scale: number): ValidationResult {
+  const scores: EvalResult[] = [];
   const perImage: { name: string; psnr: number; ssim: number }[] = [];
   for (const im of set) {
     const { width: w, height: h } = im.gt;
@@ -48,12 +49,9 @@ export function evaluateNet(net: Sequential, set: readonly EvalImage[], scale: n
     const sr = createPlane(w, h, 1);
     for (let i = 0; i < out.length; i++) sr.data[i] = out[i]! * 255;
     const r = evaluate(sr, im.gt, { protocol: 'paper', scale });
+    scores.push(r);
     perImage.push({ name: im.name, psnr: r.psnr, ssim: r.ssim });
   }
-  let psnr = 0, ssim = 0;
-  for (const r of perImage) {
-    psnr += r.psnr;
-    ssim += r.ssim;
-  }
-  return { psnr: psnr / perImage.length, ssim: ssim / perImage.length, perImage };
+  const mean = meanEvalResult(scores);
+  return { psnr: mean.psnr, ssim: mean.ssim, perImage };
 }

@@ -1,10 +1,10 @@
 import { basename, resolve } from 'node:path';
 import { SrcnnError } from '../../errors.js';
 import { encodePng } from '../../image/png_encode.js';
-import type { EvalResult } from '../../metrics/evaluate.js';
+import { meanEvalResult, type EvalResult } from '../../metrics/evaluate.js';
 import { readImageFile, writeFileAtomic } from '../../node/io.js';
 import { shippedWeightsPath } from '../../node/shipped_weights.js';
-import { evaluateModel, meanEvalResult, MODEL_PROTOCOLS } from '../../pipeline/evaluate_model.js';
+import { evaluateModel, MODEL_PROTOCOLS } from '../../pipeline/evaluate_model.js';
 import { HtmlReport } from '../../report/html.js';
 import { choice, flag, int, optStr, type Parsed } from '../args.js';
 import type { CliContext, Command } from '../command.js';

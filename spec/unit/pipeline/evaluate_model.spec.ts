@@ -7,8 +7,8 @@ import { degrade, degradePlane } from '../../../lib/image/degrade.js';
 import { createImage, createPlane, type Channels, type Image, type Plane } from '../../../lib/image/image.js';
 import { imresizeU8 } from '../../../lib/image/imresize.js';
 import { compareImages } from '../../../lib/metrics/compare.js';
-import { EVAL_PRESETS, evaluate, type EvalPreset } from '../../../lib/metrics/evaluate.js';
-import { evaluateModel, meanEvalResult } from '../../../lib/pipeline/evaluate_model.js';
+import { EVAL_PRESETS, evaluate, meanEvalResult, type EvalPreset } from '../../../lib/metrics/evaluate.js';
+import { evaluateModel } from '../../../lib/pipeline/evaluate_model.js';
 import { srcnn } from '../../../lib/pipeline/srcnn.js';
 import type { ColourConvention, LayerSpec, SrcnnWeights } from '../../../lib/weights/types.js';
 
