@@ -42,6 +42,12 @@ export interface Backend {
   conv2dBackpropFilter(dw: Float32Array, db: Float32Array | null, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array;
 
   /**
+   * dx = dy where y > 0, else 0, for the first `length` elements: the ReLU gradient through its
+   * output y (0 at y = 0 and for a NaN y). dx may be dy (masking in place) or y. Overwrites.
+   */
+  reluBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, length: number): Float32Array;
+
+  /**
    * Frees the backend's pooled scratch memory (allocated again when a kernel next needs it), so that
    * the buffers of a larger workload can reuse the space instead of growing memory past holes.
    * Buffers from {@link alloc} are not affected.

@@ -9,6 +9,7 @@ import { gemm } from '../kernels/gemm.js';
 import { conv2d } from '../kernels/conv2d.js';
 import { conv2dBackpropInput } from '../kernels/conv2d_backprop_input.js';
 import { conv2dBackpropFilter } from '../kernels/conv2d_backprop_filter.js';
+import { reluBackward } from '../kernels/relu_backward.js';
 
 /**
  * Creates a 'js' backend: `threads` = 1, `alloc` = `new Float32Array(length)`, `free` does nothing.
@@ -47,6 +48,10 @@ export function createJsBackend(): Backend {
     conv2dBackpropFilter(dw: Float32Array, db: Float32Array | null, x: Float32Array, dy: Float32Array, info: ConvInfo): Float32Array {
       live();
       return conv2dBackpropFilter(dw, db, x, dy, info);
+    },
+    reluBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, length: number): Float32Array {
+      live();
+      return reluBackward(dx, dy, y, length);
     },
     /** Nothing to do: the scratch is module-level, shared with every 'js' backend of the thread, and garbage collected. */
     releaseScratch(): void {

@@ -87,6 +87,8 @@ const MAX_THREADS = 64;
  * the tail short on a busy machine.
  */
 const CHUNKS_PER_THREAD = 8;
+/** Fewest floats per chunk of the ReLU gradient (smaller chunks cost more in hand-off than they save). */
+const RELU_GRAD_MIN_BLOCK = 16384;
 /** Offset tables kept between calls (they depend only on shapes, which repeat). */
 const TABLE_CACHE_BYTES = 32 << 20;
 
@@ -368,6 +370,23 @@ class WasmSimdBackend implements Backend {
     this.copyOut(dw, dwPtr, wLen);
     this.biasGradient(db, dyPtr, batch, outC, pix);
     return dw;
+  }
+
+  reluBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, length: number): Float32Array {
+    this.live();
+    const op = 'reluBackward';
+    checkDim(op, 'length', length, 0);
+    checkLength(op, 'dx', dx, length, [length]);
+    checkLength(op, 'dy', dy, length, [length]);
+    checkLength(op, 'y', y, length, [length]);
+    if (length === 0) return dx;
+    const dyPtr = this.input('in.dy', dy, length);
+    const yPtr = this.input('in.y', y, length);
+    const dxPtr = this.outputPtr('out.dx', dx, length);
+    const block = this.threads === 1 ? length : Math.max(RELU_GRAD_MIN_BLOCK, Math.ceil(length / (CHUNKS_PER_THREAD * this.threads) / 4) * 4);
+    this.run({ kind: JobKind.reluGrad, total: Math.ceil(length / block), dx: dxPtr, dy: dyPtr, y: yPtr, n: length, block });
+    this.copyOut(dx, dxPtr, length);
+    return dx;
   }
 
   /** db[o] = sum of dy[img, o, :, :] over images (float32 sums per plane, added in float64). */

@@ -16,7 +16,6 @@
 import { ShapeError } from '../errors.js';
 import type { Backend } from '../backend/backend.js';
 import { convInfo, type ConvInfo } from '../kernels/conv_info.js';
-import { reluBackward } from '../kernels/relu_backward.js';
 import type { LayerSpec, LayerWeights } from '../weights/types.js';
 
 export class Conv2D {
@@ -68,7 +67,7 @@ export class Conv2D {
    * @param y - the output of the matching {@link forward} call (used for the ReLU mask).
    */
   backward(dx: Float32Array | null, dy: Float32Array, x: Float32Array, y: Float32Array, info: ConvInfo): void {
-    if (this.spec.activation === 'relu') reluBackward(dy, dy, y, info.batch * info.outC * info.outH * info.outW);
+    if (this.spec.activation === 'relu') this.backend.reluBackward(dy, dy, y, info.batch * info.outC * info.outH * info.outW);
     this.backend.conv2dBackpropFilter(this.gradWeight, this.gradBias, x, dy, info);
     if (dx !== null) this.backend.conv2dBackpropInput(dx, dy, this.weight, info);
   }

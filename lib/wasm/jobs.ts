@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -117,7 +117,18 @@ export interface RowGemmJob {
   block: number;
 }
 
-export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob;
+/** The ReLU gradient (`relu_grad`) of `n` floats: chunk = `block` floats. */
+export interface ReluGradJob {
+  kind: typeof JobKind.reluGrad;
+  total: number;
+  dx: number;
+  dy: number;
+  y: number;
+  n: number;
+  block: number;
+}
+
+export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -133,6 +144,7 @@ export const JOB_FIELDS = {
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
   [JobKind.rowGemm]: ['kind', 'total', 'b', 'ldb', 'w', 'k', 'c', 'n', 'block'],
+  [JobKind.reluGrad]: ['kind', 'total', 'dx', 'dy', 'y', 'n', 'block'],
   [JobKind.filterTaps]: ['kind', 'total', 'inC', 'batch', 'dw', 'xBase', 'xImgStride', 'xChanStride', 'xRowStride', 'dyBase',
     'dyImgStride', 'dyChanStride', 'outH', 'outW', 'kH', 'kW'],
 } as const;
@@ -159,6 +171,11 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
     case JobKind.rowGemm: {
       const j0 = idx * job.block;
       kx.axpy_rows(job.c + 4 * j0, job.b + 4 * j0, job.ldb, job.w, job.k, Math.min(job.block, job.n - j0));
+      break;
+    }
+    case JobKind.reluGrad: {
+      const i0 = idx * job.block;
+      kx.relu_grad(job.dx + 4 * i0, job.dy + 4 * i0, job.y + 4 * i0, Math.min(job.block, job.n - i0));
       break;
     }
   }

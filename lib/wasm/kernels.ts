@@ -80,11 +80,16 @@ export interface KernelExports {
    * j < width (ldb in bytes). Each row of b is read once, contiguously; c stays in L1.
    */
   axpy_rows(c: number, b: number, ldb: number, w: number, k: number, width: number): void;
+  /**
+   * The ReLU gradient through its output: dx[i] = dy[i] where y[i] > 0, else +0, for i < len
+   * (a NaN y gives 0). dx may be dy or y.
+   */
+  relu_grad(dx: number, dy: number, y: number, len: number): void;
 }
 
 /** Names of the exported functions, for checks after instantiation. */
 export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps',
-  'axpy_rows'];
+  'axpy_rows', 'relu_grad'];
 
 /** Emits `f32x4.splat(0)` into `l`. */
 function zero(f: FunctionBuilder, l: Local): void {
@@ -550,6 +555,38 @@ function emitCorrTaps(f: FunctionBuilder): void {
   pass(1);
 }
 
+/**
+ * relu_grad: see {@link KernelExports.relu_grad}. Branch-free: the mask of `y > 0` (all ones or
+ * all zeros per lane) ANDed with dy's bits, 4 lanes at a time, then the tail one float at a time.
+ */
+function emitReluGrad(f: FunctionBuilder): void {
+  const [dx, dy, y, len] = ['dx', 'dy', 'y', 'len'].map((n) => f.param(n)) as [Local, Local, Local, Local];
+  const off = f.local(i32, 'off');
+  const end = f.local(i32, 'end');
+  const zeros = f.local(v128, 'zeros');
+  zero(f, zeros);
+  f.get(len).i32(-4).op('i32_and').i32(2).op('i32_shl').set(end);
+  f.get(off).get(end).op('i32_ne').if(() => {
+    f.loop((top) => {
+      f.get(dx).get(off).op('i32_add');
+      f.get(dy).get(off).op('i32_add').mem('v128_load');
+      f.get(y).get(off).op('i32_add').mem('v128_load').get(zeros).op('f32x4_gt');
+      f.op('v128_and').mem('v128_store');
+      f.addTo(off, 16).get(off).get(end).op('i32_ne').brIf(top);
+    });
+  });
+  f.get(len).i32(2).op('i32_shl').set(end);
+  f.get(off).get(end).op('i32_ne').if(() => {
+    f.loop((top) => {
+      f.get(dx).get(off).op('i32_add');
+      f.get(dy).get(off).op('i32_add').mem('f32_load').f32(0);
+      f.get(y).get(off).op('i32_add').mem('f32_load').f32(0).op('f32_gt');
+      f.op('select').mem('f32_store');
+      f.addTo(off, 4).get(off).get(end).op('i32_ne').brIf(top);
+    });
+  });
+}
+
 /** axpy_rows: see {@link KernelExports.axpy_rows}. */
 function emitAxpyRows(f: FunctionBuilder): void {
   const P = (n: string): Local => f.param(n);
@@ -599,5 +636,6 @@ export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Ar
   m.addFunction('corr_taps', [['dst', i32], ['x', i32], ['dy', i32], ['rows', i32], ['cols', i32], ['xStride', i32],
     ['dyStride', i32], ['taps', i32], ['accumulate', i32]], [], emitCorrTaps);
   m.addFunction('axpy_rows', [['c', i32], ['b', i32], ['ldb', i32], ['w', i32], ['k', i32], ['width', i32]], [], emitAxpyRows);
+  m.addFunction('relu_grad', [['dx', i32], ['dy', i32], ['y', i32], ['len', i32]], [], emitReluGrad);
   return m.encode();
 }

@@ -54,6 +54,7 @@ export const Op = {
   // f32 comparisons
   f32_ne: [0x5c],
   f32_lt: [0x5d],
+  f32_gt: [0x5e],
   // i32 arithmetic
   i32_add: [0x6a],
   i32_sub: [0x6b],
@@ -72,6 +73,9 @@ export const Op = {
   i8x16_shuffle: simd(0x0d),
   f32x4_splat: simd(0x13),
   f32x4_extract_lane: simd(0x1f),
+  // SIMD bitwise and comparisons
+  v128_and: simd(0x4e),
+  f32x4_gt: simd(0x44),
   // SIMD f32x4 arithmetic
   f32x4_add: simd(0xe4),
   f32x4_mul: simd(0xe6),

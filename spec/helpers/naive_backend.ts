@@ -33,5 +33,9 @@ export function createNaiveBackend(): Backend {
       dw.set(g.dw);
       return dw;
     },
+    reluBackward(dx, dy, y, length) {
+      for (let i = 0; i < length; i++) dx[i] = y[i]! > 0 ? dy[i]! : 0;
+      return dx;
+    },
   };
 }

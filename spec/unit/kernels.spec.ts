@@ -115,6 +115,23 @@ describe('reluBackward', () => {
     expect(Array.from(g)).to.deep.equal([0, 1, 0, 1]);
   });
 
+  it("gives dy's exact bits where y > 0 and +0 elsewhere: y = -0, -Infinity and NaN give 0, +Infinity passes", () => {
+    const y = Float32Array.from([-0, -Infinity, NaN, Infinity, 1e-45, -1e-45, 2]);
+    const dy = Float32Array.from([-1, -2, -3, -4, -5, -6, NaN]);
+    const dx = reluBackward(new Float32Array(7).fill(9), dy, y);
+    expect(Array.from(dx)).to.deep.equal([0, 0, 0, -4, -5, 0, NaN]);
+    for (const i of [0, 1, 2, 5]) expect(Object.is(dx[i], 0), `dx[${i}] is +0`).to.equal(true);
+  });
+
+  it('matches the textbook rule on 10001 random values (half of them negative)', () => {
+    const y = randomFloat32(10001, 5);
+    const dy = randomFloat32(10001, 6);
+    const dx = reluBackward(new Float32Array(10001), dy, y);
+    for (let i = 0; i < y.length; i++) {
+      if (!Object.is(dx[i], y[i]! > 0 ? dy[i] : 0)) expect.fail(`dx[${i}] = ${dx[i]} for y = ${y[i]}, dy = ${dy[i]}`);
+    }
+  });
+
   it('rejects a short y with ShapeError', () => {
     expect(() => reluBackward(new Float32Array(4), new Float32Array(4), new Float32Array(3))).to.throw(ShapeError, /y has 3 elements, needs 4/);
   });

@@ -218,6 +218,51 @@ describe('wasm-simd backend: conv2d and its gradients', () => {
   });
 });
 
+describe('wasm-simd backend: reluBackward', () => {
+  let be: Backend;
+  const js = createJsBackend();
+  before(() => {
+    be = createWasmBackend();
+  });
+  after(() => be.dispose());
+
+  /** y with zeros, -0, NaN and infinities mixed into random values; dy random. */
+  function data(n: number): { y: Float32Array; dy: Float32Array } {
+    const y = randomFloat32(n, n + 1);
+    const special = [0, -0, NaN, Infinity, -Infinity];
+    for (let i = 0; i < n; i += 7) y[i] = special[(i / 7) % special.length]!;
+    return { y, dy: randomFloat32(n, n + 2) };
+  }
+
+  function sameBits(got: Float32Array, want: Float32Array, what: string): void {
+    for (let i = 0; i < want.length; i++) {
+      if (!Object.is(got[i], want[i])) expect.fail(`${what}: element ${i} is ${got[i]}, the js backend gives ${want[i]}`);
+    }
+  }
+
+  for (const n of [1, 3, 4, 5, 17, 1000, 100003]) {
+    it(`length ${n}: the js backend's bits, on plain arrays and in place on alloc() buffers (dx = dy)`, () => {
+      const { y, dy } = data(n);
+      const want = js.reluBackward(new Float32Array(n), dy, y, n);
+      sameBits(be.reluBackward(new Float32Array(n).fill(7), dy, y, n), want, 'plain arrays');
+      const g = inBackend(be, dy);
+      expect(be.reluBackward(g, g, inBackend(be, y), n)).to.equal(g);
+      sameBits(g, want, 'in place');
+    });
+  }
+
+  it('honours length (leaves dx beyond it alone); length 0 does nothing; bad arguments throw', () => {
+    const { y, dy } = data(9);
+    const dx = new Float32Array(9).fill(5);
+    be.reluBackward(dx, dy, y, 6);
+    sameBits(dx.subarray(0, 6), js.reluBackward(new Float32Array(6), dy, y, 6), 'first 6');
+    expect(Array.from(dx.subarray(6))).to.deep.equal([5, 5, 5]);
+    expect(be.reluBackward(dx, dy, y, 0)).to.equal(dx);
+    expect(() => be.reluBackward(new Float32Array(9), dy, new Float32Array(8), 9)).to.throw(ShapeError, /reluBackward: y has 8 elements/);
+    expect(() => be.reluBackward(dx, dy, y, -1)).to.throw(ValueError, /length must be an integer >= 0/);
+  });
+});
+
 describe('wasm-simd backend: lifecycle', () => {
   it('alloc gives zeroed views into wasm memory; free returns them; dispose ends use', () => {
     const be = createWasmBackend();

@@ -76,6 +76,19 @@ describe('wasm-simd backend: 2 threads', () => {
     });
   }
 
+  it('reluBackward over 300001 floats (in place, many chunks) is identical to 1 thread', () => {
+    const n = 300001;
+    const y = randomFloat32(n, 11);
+    const dy = randomFloat32(n, 12);
+    const g1 = dy.slice();
+    const g2 = two.alloc(n);
+    g2.set(dy);
+    one.reluBackward(g1, g1, y, n);
+    two.reluBackward(g2, g2, y, n);
+    same(g2, g1, 'reluBackward');
+    expect(g1.some((v, i) => v !== 0 && v === dy[i])).to.equal(true);
+  });
+
   it('a pool keeps working across many small calls and a second pool can coexist', () => {
     const three = createWasmBackend({ threads: 3, spawnWorker: spawnNodeWasmWorker });
     try {
