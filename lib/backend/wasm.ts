@@ -87,6 +87,8 @@ const MAX_THREADS = 64;
  * the tail short on a busy machine.
  */
 const CHUNKS_PER_THREAD = 8;
+/** Fewest packed floats of A for which packing is split over the threads. */
+const PARALLEL_PACK_A_FLOATS = 1 << 18;
 /** Fewest floats per chunk of the ReLU gradient (smaller chunks cost more in hand-off than they save). */
 const RELU_GRAD_MIN_BLOCK = 16384;
 /** Offset tables kept between calls (they depend only on shapes, which repeat). */
@@ -524,12 +526,19 @@ class WasmSimdBackend implements Backend {
     this.run({ kind: JobKind.rowGemm, total: Math.ceil(n / block), b: bPtr, ldb: 4 * ldb, w, k, c: cPtr, n, block });
   }
 
-  /** Packs all of A (m rows x k, gathered by the two tables) in KC blocks; returns the packed address. */
+  /**
+   * Packs all of A (m rows x k, gathered by the two tables) in KC blocks; returns the packed address.
+   * A large A (the dY of a filter gradient: k = batch x pixels) is packed by all threads, a KC block
+   * each; a small one (weights) on the calling thread, where waking the pool would cost more.
+   */
   private packA(name: string, base: number, rowOff: number, m: number, mPad: number, kOff: number, k: number): number {
     const ap = this.slot(name, 4 * mPad * k);
-    for (let k0 = 0; k0 < k; k0 += BLOCKING.kc) {
-      const kc = Math.min(BLOCKING.kc, k - k0);
-      this.kx.pack_a(ap + 4 * mPad * k0, base, rowOff, m, kOff + 4 * k0, kc);
+    const blocks = Math.ceil(k / BLOCKING.kc);
+    const job = { kind: JobKind.packA, total: blocks, ap, base, rowOff, m, mPad, kOff, k, kcBlock: BLOCKING.kc } as const;
+    if (this.pool && mPad * k >= PARALLEL_PACK_A_FLOATS) {
+      this.run(job);
+    } else {
+      for (let i = 0; i < blocks; i++) runChunk(this.kx, job, i, this.mainScratch);
     }
     return ap;
   }

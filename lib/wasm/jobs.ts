@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -128,7 +128,24 @@ export interface ReluGradJob {
   block: number;
 }
 
-export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob;
+/**
+ * Packing all of A (`m` rows gathered through `rowOff`, `k` deep through `kOff`) into MR-row panels
+ * per KC block, as {@link GemmJob.ap} expects: chunk = one block of `kcBlock` depths.
+ */
+export interface PackAJob {
+  kind: typeof JobKind.packA;
+  total: number;
+  ap: number;
+  base: number;
+  rowOff: number;
+  m: number;
+  mPad: number;
+  kOff: number;
+  k: number;
+  kcBlock: number;
+}
+
+export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob | PackAJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -145,6 +162,7 @@ export const JOB_FIELDS = {
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
   [JobKind.rowGemm]: ['kind', 'total', 'b', 'ldb', 'w', 'k', 'c', 'n', 'block'],
   [JobKind.reluGrad]: ['kind', 'total', 'dx', 'dy', 'y', 'n', 'block'],
+  [JobKind.packA]: ['kind', 'total', 'ap', 'base', 'rowOff', 'm', 'mPad', 'kOff', 'k', 'kcBlock'],
   [JobKind.filterTaps]: ['kind', 'total', 'inC', 'batch', 'dw', 'xBase', 'xImgStride', 'xChanStride', 'xRowStride', 'dyBase',
     'dyImgStride', 'dyChanStride', 'outH', 'outW', 'kH', 'kW'],
 } as const;
@@ -171,6 +189,11 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
     case JobKind.rowGemm: {
       const j0 = idx * job.block;
       kx.axpy_rows(job.c + 4 * j0, job.b + 4 * j0, job.ldb, job.w, job.k, Math.min(job.block, job.n - j0));
+      break;
+    }
+    case JobKind.packA: {
+      const k0 = idx * job.kcBlock;
+      kx.pack_a(job.ap + 4 * job.mPad * k0, job.base, job.rowOff, job.m, job.kOff + 4 * k0, Math.min(job.kcBlock, job.k - k0));
       break;
     }
     case JobKind.reluGrad: {
