@@ -3,7 +3,7 @@
  *
  * Blocks are 64-byte aligned (a cache line; also v128-aligned). Freed blocks go to an address-sorted
  * free list and merge with their neighbours; a free block that reaches the top lowers the bump
- * pointer. When the top would pass the end of memory, the memory grows (at least by an eighth of its
+ * pointer. When the top (plus {@link HEAP_READ_SLACK}) would pass the end of memory, the memory grows (at least by an eighth of its
  * size, up to its maximum: a memory never shrinks, so what a larger step over-allocates stays wasted). With a shared memory the SharedArrayBuffer grows in place, so views handed out
  * earlier stay valid; every buffer object the memory has exposed is remembered, which is how
  * {@link WasmHeap.owns} recognises views created before a growth.
@@ -13,6 +13,11 @@ import { WASM_PAGE_BYTES, type WasmMemory } from './runtime.js';
 
 /** Alignment of every block, in bytes. */
 export const HEAP_ALIGN = 64;
+/**
+ * Bytes of memory kept past the end of the top block, so a kernel may read (never write) a little
+ * past any block without trapping (macro_direct's edge panels read up to NR-1 floats too far).
+ */
+export const HEAP_READ_SLACK = 64;
 
 interface Block {
   ptr: number;
@@ -67,7 +72,7 @@ export class WasmHeap {
       }
     }
     if (ptr < 0) {
-      this.ensureCapacity(this.top + size);
+      this.ensureCapacity(this.top + size + HEAP_READ_SLACK);
       ptr = this.top;
       this.top += size;
     }

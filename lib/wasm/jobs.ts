@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7, convDirect: 8 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -39,6 +39,41 @@ export interface GemmJob {
   alpha: number;
   beta: number;
   /** Flags of the first k block ({@link EpilogueFlag}.accumulate when beta != 0, .bias). */
+  flags: number;
+  relu: number;
+  bias: number;
+}
+
+/**
+ * A convolution as GEMM with B read in place (`macro_direct`: no im2col matrix and no packing of B),
+ * one output row per call: row r of image i reads B at depth k from
+ * `xBase + i*xImgStride + r*xRowStride + kOff[k]` (the padded input) and writes its `outW` columns of
+ * every output channel from `yBase + i*yImgStride + 4*r*outW` (channel stride `ldc`). Chunk =
+ * `rowsPerChunk` output rows of one image, each reduced over the k blocks in the same order
+ * whatever the thread.
+ */
+export interface ConvDirectJob {
+  kind: typeof JobKind.convDirect;
+  total: number;
+  /** Packed A, as in {@link GemmJob.ap}. */
+  ap: number;
+  mPad: number;
+  m: number;
+  k: number;
+  kcBlock: number;
+  mcBlock: number;
+  xBase: number;
+  xImgStride: number;
+  xRowStride: number;
+  kOff: number;
+  outH: number;
+  outW: number;
+  rowsPerChunk: number;
+  chunksPerImg: number;
+  yBase: number;
+  yImgStride: number;
+  ldc: number;
+  /** {@link EpilogueFlag}.bias or 0. */
   flags: number;
   relu: number;
   bias: number;
@@ -145,7 +180,7 @@ export interface PackAJob {
   kcBlock: number;
 }
 
-export type Job = GemmJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob | PackAJob;
+export type Job = GemmJob | ConvDirectJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob | PackAJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -157,6 +192,8 @@ export interface ThreadScratch {
 export const JOB_FIELDS = {
   [JobKind.gemm]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'bBase', 'bImgStride', 'bKOff', 'bColOff',
     'n', 'chunkCols', 'chunksPerImg', 'cBase', 'cImgStride', 'ldc', 'alpha', 'beta', 'flags', 'relu', 'bias'],
+  [JobKind.convDirect]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'xBase', 'xImgStride', 'xRowStride', 'kOff',
+    'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias'],
   [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
@@ -175,6 +212,9 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
   switch (job.kind) {
     case JobKind.gemm:
       gemmChunk(kx, job, idx, scratch);
+      break;
+    case JobKind.convDirect:
+      convDirectChunk(kx, job, idx, scratch);
       break;
     case JobKind.convM1:
       convM1Chunk(kx, job, idx);
@@ -222,6 +262,28 @@ function gemmChunk(kx: KernelExports, j: GemmJob, idx: number, s: ThreadScratch)
       const mc = Math.min(mcBlock, m - i0);
       kx.macro(j.ap + 4 * (mPad * k0 + i0 * kc), s.bp, cBase + i0 * ldc, mc, nc, kc, ldc, alpha, beta, flags,
         j.bias + 4 * i0, s.tile);
+    }
+  }
+}
+
+function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: ThreadScratch): void {
+  const img = Math.floor(idx / j.chunksPerImg);
+  const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
+  const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
+  const x = j.xBase + img * j.xImgStride;
+  const y = j.yBase + img * j.yImgStride;
+  const { m, k, kcBlock, mcBlock, mPad, ldc, outW } = j;
+  for (let k0 = 0; k0 < k; k0 += kcBlock) {
+    const kc = Math.min(kcBlock, k - k0);
+    const first = k0 === 0;
+    let flags = first ? j.flags : EpilogueFlag.accumulate;
+    if (j.relu && k0 + kc >= k) flags |= EpilogueFlag.relu;
+    const beta = first ? 0 : 1;
+    for (let r = r0; r < r1; r++) {
+      for (let i0 = 0; i0 < m; i0 += mcBlock) {
+        kx.macro_direct(j.ap + 4 * (mPad * k0 + i0 * kc), x + r * j.xRowStride, y + 4 * r * outW + i0 * ldc,
+          Math.min(mcBlock, m - i0), outW, kc, ldc, 1, beta, flags, j.bias + 4 * i0, s.tile, j.kOff + 4 * k0);
+      }
     }
   }
 }

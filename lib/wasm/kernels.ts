@@ -60,6 +60,15 @@ export interface KernelExports {
   macro(ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number,
     alpha: number, beta: number, flags: number, bias: number, tile: number): void;
   /**
+   * {@link KernelExports.macro} with B read in place instead of from packed panels: B[k][j] is the
+   * float at `bBase + kOff[k] + 4*j` (kOff: `kc` int32 byte offsets), so the `nc` columns must be
+   * consecutive floats at every depth: one output row of a convolution (im2col without the
+   * matrix and without packing), or a plain row-major matrix. An edge panel (nc not a multiple of
+   * NR) reads, but never uses, up to NR-1 floats past its last column.
+   */
+  macro_direct(ap: number, bBase: number, c: number, mc: number, nc: number, kc: number, ldc: number,
+    alpha: number, beta: number, flags: number, bias: number, tile: number, kOff: number): void;
+  /**
    * One output row segment of a single-output-channel convolution:
    * y[j] = bias + sum_k w[k] * x[j + kOff[k]] for j < width (x, y contiguous), then ReLU if `relu`.
    */
@@ -88,7 +97,7 @@ export interface KernelExports {
 }
 
 /** Names of the exported functions, for checks after instantiation. */
-export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps',
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ['pack_a', 'pack_b', 'macro', 'macro_direct', 'conv_m1_row', 'pad_plane', 'sum', 'corr_taps',
   'axpy_rows', 'relu_grad'];
 
 /** Emits `f32x4.splat(0)` into `l`. */
@@ -210,14 +219,21 @@ function emitPack(f: FunctionBuilder, width: number): void {
   });
 }
 
-/** macro: see {@link KernelExports.macro}. */
-function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
+/**
+ * macro (`direct` false, see {@link KernelExports.macro}) or macro_direct (`direct` true, see
+ * {@link KernelExports.macro_direct}): the same register tile and epilogue; only where the k loop
+ * reads B differs (a packed panel, or the source itself through the depth offset table).
+ */
+function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void {
   const { mr, nr, fma } = spec;
   const nv = nr / 4;
   const P = (n: string): Local => f.param(n);
   const [ap, bp, c, mc, nc, kc, ldc, alpha, beta, flags, bias, tile] =
-    ['ap', 'bp', 'c', 'mc', 'nc', 'kc', 'ldc', 'alpha', 'beta', 'flags', 'bias', 'tile'].map(P) as
+    ['ap', direct ? 'bBase' : 'bp', 'c', 'mc', 'nc', 'kc', 'ldc', 'alpha', 'beta', 'flags', 'bias', 'tile'].map(P) as
     [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const kOff = direct ? P('kOff') : null;
+  const kp = f.local(i32, 'kp');
+  const kEnd = f.local(i32, 'kEnd');
   const jr = f.local(i32, 'jr');
   const ir = f.local(i32, 'ir');
   const nrEff = f.local(i32, 'nrEff');
@@ -245,16 +261,24 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
     // nrEff = min(nr, nc - jr); the B panel of columns jr.. starts at bp + jr*kc*4.
     f.get(nc).get(jr).op('i32_sub').set(nrEff);
     f.get(nrEff).i32(nr).op('i32_gt_s').if(() => f.i32(nr).set(nrEff));
-    f.get(bp).get(jr).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(bpanel);
+    if (direct) {
+      // Columns jr.. of B start 4*jr bytes after bBase at every depth.
+      f.get(bp).get(jr).i32(2).op('i32_shl').op('i32_add').set(bpanel);
+      f.get(kOff!).get(kc).i32(2).op('i32_shl').op('i32_add').set(kEnd);
+    } else {
+      f.get(bp).get(jr).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(bpanel);
+    }
     f.forRange(ir, 0, mc, mr, () => {
       f.get(mc).get(ir).op('i32_sub').set(mrEff);
       f.get(mrEff).i32(mr).op('i32_gt_s').if(() => f.i32(mr).set(mrEff));
       f.get(ap).get(ir).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(a);
-      f.get(bpanel).set(b);
-      f.get(bpanel).get(kc).i32(4 * nr).op('i32_mul').op('i32_add').set(k);
+      if (direct) f.get(kOff!).set(kp);
+      else f.get(bpanel).set(b).get(bpanel).get(kc).i32(4 * nr).op('i32_mul').op('i32_add').set(k);
       for (const r of acc) for (const x of r) zero(f, x);
-      // The register tile: acc[r][q] += splat(A[r]) * B[4q..4q+3], once per k.
+      // The register tile: acc[r][q] += splat(A[r]) * B[4q..4q+3], once per k. The loop ends on a
+      // pointer compare (a counter would be spilled by TurboFan).
       f.loop((top) => {
+        if (direct) f.get(bpanel).get(kp).mem('i32_load').op('i32_add').set(b);
         for (let q = 0; q < nv; q++) f.get(b).mem('v128_load', 16 * q).set(bv[q]!);
         for (let r = 0; r < mr; r++) f.get(a).mem('v128_load32_splat', 4 * r).set(av[r]!);
         for (let r = 0; r < mr; r++) {
@@ -263,7 +287,9 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec): void {
             else f.get(acc[r]![q]!).get(av[r]!).get(bv[q]!).op('f32x4_mul').op('f32x4_add').set(acc[r]![q]!);
           }
         }
-        f.addTo(a, 4 * mr).addTo(b, 4 * nr).get(b).get(k).op('i32_ne').brIf(top);
+        f.addTo(a, 4 * mr);
+        if (direct) f.addTo(kp, 4).get(kp).get(kEnd).op('i32_ne').brIf(top);
+        else f.addTo(b, 4 * nr).get(b).get(k).op('i32_ne').brIf(top);
       });
       f.get(c).get(ir).get(ldc).op('i32_mul').op('i32_add').get(jr).i32(2).op('i32_shl').op('i32_add').set(cptr);
       f.get(mrEff).i32(mr).op('i32_eq').get(nrEff).i32(nr).op('i32_eq').op('i32_and').if(
@@ -627,7 +653,9 @@ export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Ar
   m.addFunction('pack_a', packParams, [], (f) => emitPack(f, spec.mr));
   m.addFunction('pack_b', packParams, [], (f) => emitPack(f, spec.nr));
   m.addFunction('macro', [['ap', i32], ['bp', i32], ['c', i32], ['mc', i32], ['nc', i32], ['kc', i32], ['ldc', i32],
-    ['alpha', f32], ['beta', f32], ['flags', i32], ['bias', i32], ['tile', i32]], [], (f) => emitMacro(f, spec));
+    ['alpha', f32], ['beta', f32], ['flags', i32], ['bias', i32], ['tile', i32]], [], (f) => emitMacro(f, spec, false));
+  m.addFunction('macro_direct', [['ap', i32], ['bBase', i32], ['c', i32], ['mc', i32], ['nc', i32], ['kc', i32], ['ldc', i32],
+    ['alpha', f32], ['beta', f32], ['flags', i32], ['bias', i32], ['tile', i32], ['kOff', i32]], [], (f) => emitMacro(f, spec, true));
   m.addFunction('conv_m1_row', [['y', i32], ['x', i32], ['width', i32], ['kOff', i32], ['w', i32], ['kc', i32],
     ['bias', f32], ['relu', i32]], [], emitConvM1Row);
   m.addFunction('pad_plane', [['dst', i32], ['src', i32], ['h', i32], ['w', i32], ['padT', i32], ['padL', i32],

@@ -120,6 +120,10 @@ const convCases: ConvCase[] = [
   { x: [1, 3, 4, 40], w: [7, 3, 2, 5], padding: 'valid', mode: 'zeros' },
   // Several column chunks per image (4900 pixels > 4096) and several k blocks (K = 300 > 256).
   { x: [2, 12, 70, 70], w: [8, 12, 5, 5], padding: 'same', mode: 'replicate' },
+  // B read in place (macro_direct): rows of 59 = 7 panels + an edge panel of 3 columns, K = 270
+  // (two k blocks); 130 output channels (two macro calls per row, the second an edge of 2 rows).
+  { x: [2, 30, 7, 61], w: [8, 30, 3, 3], padding: 'valid', mode: 'zeros' },
+  { x: [1, 3, 6, 64], w: [130, 3, 3, 3], padding: 'same', mode: 'zeros' },
 ];
 
 function label(t: ConvCase): string {

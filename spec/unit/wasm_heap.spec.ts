@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BackendError } from '../../lib/errors.js';
-import { HEAP_ALIGN, WasmHeap } from '../../lib/wasm/heap.js';
+import { HEAP_ALIGN, HEAP_READ_SLACK, WasmHeap } from '../../lib/wasm/heap.js';
 import { WASM_PAGE_BYTES, wasmApi } from '../../lib/wasm/runtime.js';
 
 function heap(maxPages = 64): WasmHeap {
@@ -47,6 +47,16 @@ describe('wasm heap', () => {
     expect(h.f32()[(p >>> 2) + 1]).to.equal(5);
     expect(h.owns(v)).to.equal(true);
     expect(h.owns(new Float32Array(4))).to.equal(false);
+  });
+
+  it('keeps HEAP_READ_SLACK bytes of memory past the top block, also when that forces a growth', () => {
+    const h = heap();
+    // A block ending exactly at the end of the first page must still grow the memory.
+    const p = h.allocBytes(WASM_PAGE_BYTES - HEAP_ALIGN, false);
+    expect(p + WASM_PAGE_BYTES - HEAP_ALIGN).to.equal(WASM_PAGE_BYTES);
+    expect(h.memory.buffer.byteLength).to.be.at.least(p + WASM_PAGE_BYTES - HEAP_ALIGN + HEAP_READ_SLACK);
+    const q = h.allocBytes(5 * WASM_PAGE_BYTES, false);
+    expect(h.memory.buffer.byteLength).to.be.at.least(q + 5 * WASM_PAGE_BYTES + HEAP_READ_SLACK);
   });
 
   it('throws BackendError past the maximum and on double free', () => {
