@@ -9,8 +9,8 @@
  *   of every layer (no dx for the first), in ms (`extra.patchesPerSecond`: batch / median time).
  * Every row's `extra.load1` is the 1-minute load average just before its timed runs (the machine may
  * be shared; 2-thread rows mean little when it is above about 1 on 2 cores).
- * The first row is the core's WebAssembly SIMD ceiling, measured in this process by a load-free
- * loop with the GEMM kernel's instruction mix (`wasm_ceiling.ts`); every GEMM row's
+ * The first row is the core's WebAssembly SIMD ceiling, measured in this process by the GEMM
+ * micro-kernel's k loop with its operands in L1 (`wasm_ceiling.ts`); every GEMM row's
  * and SRCNN forward row's `extra.ofCeiling` is its GFLOP/s over `threads` x that ceiling.
  * Buffers come from each backend's `alloc`, so nothing is copied. The 'js' baseline is slow, so on
  * shapes with N = 65536 it runs N/8 columns and its time is multiplied by 8 (`extra.baselineScale`);
@@ -129,7 +129,7 @@ export const suite: BenchSuite = {
       const ct = await measure(loop.run, opts);
       const ceiling = gflops(loop.flops, ct.medianMs);
       rows.push({
-        suite: SUITE, name: `simd ceiling (no loads, ${fma ? 'relaxed_madd' : 'mul+add'}) 1t`, unit: 'GFLOP/s', value: ceiling,
+        suite: SUITE, name: `simd ceiling (${loop.tile} ${fma ? 'relaxed_madd' : 'mul+add'}, operands in L1) 1t`, unit: 'GFLOP/s', value: ceiling,
         timing: ct, extra: { fma, bestGflops: gflops(loop.flops, ct.minMs), load1: ceilingLoad1 },
       });
 

@@ -65,8 +65,8 @@ export interface WasmBackendOptions {
  * accumulator. Measured at 512^3 on one thread (Node 20 with --experimental-wasm-relaxed-simd):
  * 4x8 FMA 56 GFLOP/s against 4x8 mul+add 58-59; anchors/wasm-simd.md found 3x12 FMA at 61-62.
  */
-const TILE_MUL_ADD = { mr: 4, nr: 8 } as const;
-const TILE_FMA = { mr: 3, nr: 12 } as const;
+export const TILE_MUL_ADD = { mr: 4, nr: 8 } as const;
+export const TILE_FMA = { mr: 3, nr: 12 } as const;
 /** Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. */
 export const BLOCKING = { kc: 256, mc: 128, nc: 4096 } as const;
 /**
