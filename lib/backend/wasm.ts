@@ -67,8 +67,14 @@ export interface WasmBackendOptions {
  */
 export const TILE_MUL_ADD = { mr: 4, nr: 8 } as const;
 export const TILE_FMA = { mr: 3, nr: 12 } as const;
-/** Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. */
-export const BLOCKING = { kc: 256, mc: 128, nc: 4096 } as const;
+/**
+ * Cache blocking: depth of a packed block, rows per macro call, most columns per chunk. A macro call
+ * sweeps its MC x KC block of packed A once per NR-column panel of B, so the block (32 KiB) and one
+ * B panel (8 KiB) share L1 (48 KiB on both machines measured). With MC = 128 a 64-row A block
+ * (64 KiB) streamed from L2 instead: Keras 3x3 128->64 at 512^2 took 975 ms against 904 with
+ * MC = 32 (MC = 16: 908; KC = 384: no better); square GEMMs did not change.
+ */
+export const BLOCKING = { kc: 256, mc: 32, nc: 4096 } as const;
 /**
  * A convolution reads B in place (macro_direct, one output row per call) unless rounding the row up
  * to whole NR-column panels would waste more than this fraction of the work (narrow images, such as
