@@ -27,7 +27,7 @@
 import { BackendError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import type { ConvInfo } from '../kernels/conv_info.js';
 import { WasmHeap } from '../wasm/heap.js';
-import { JobKind, runChunk, type Job, type ThreadScratch } from '../wasm/jobs.js';
+import { JobKind, runChunk, type BandPad, type Job, type ThreadScratch } from '../wasm/jobs.js';
 import { EpilogueFlag, KERNEL_NAMES, buildKernelModule, type KernelExports, type KernelSpec } from '../wasm/kernels.js';
 import { CONTROL_WORDS, WasmThreadPool, type SpawnWasmWorker } from '../wasm/pool.js';
 import { relaxedSimdSupported, sharedMemorySupported, simdSupported, wasmApi, type WasmMemory } from '../wasm/runtime.js';
@@ -75,6 +75,8 @@ export const TILE_FMA = { mr: 3, nr: 12 } as const;
  * MC = 32 (MC = 16: 908; KC = 384: no better); square GEMMs did not change.
  */
 export const BLOCKING = { kc: 256, mc: 32, nc: 4096 } as const;
+/** Bytes of each thread's scratch block: one packed B block, or a padded band of input rows. */
+const SCRATCH_BYTES = 4 * BLOCKING.kc * BLOCKING.nc;
 /**
  * A convolution reads B in place (macro_direct, one output row per call) unless rounding the row up
  * to whole NR-column panels would waste more than this fraction of the work (narrow images, such as
@@ -179,7 +181,7 @@ class WasmSimdBackend implements Backend {
     this.kx = inst.exports as unknown as KernelExports;
     this.heap = new WasmHeap(memory, MAX_PAGES);
     const scratch = (): ThreadScratch => ({
-      bp: this.heap.allocBytes(4 * BLOCKING.kc * BLOCKING.nc, false),
+      bp: this.heap.allocBytes(SCRATCH_BYTES, false),
       tile: this.heap.allocBytes(4 * this.spec.mr * this.spec.nr, false),
     });
     this.mainScratch = scratch();
@@ -596,21 +598,41 @@ class WasmSimdBackend implements Backend {
     return info.kH * info.kW > 1 && Math.ceil(info.outW / nr) * nr <= info.outW * (1 + DIRECT_MAX_WASTE);
   }
 
+  /**
+   * How a convolution job whose chunks are `rowsPerChunk` output rows reads a padded input: per
+   * chunk into its thread's scratch ({@link BandPad}) when the band fits the scratch, otherwise from
+   * a padded copy of the whole input made first. Unpadded inputs are read in place.
+   */
+  private rowInput(xPtr: number, info: ConvInfo, rowsPerChunk: number): { band: BandPad; xp: number; kOff: number } {
+    const { inC, inH, inW, padT, padL, padB, padR, kH, kW } = info;
+    const wp = inW + padL + padR;
+    const bandRows = rowsPerChunk + kH - 1;
+    const banded = padT + padL + padB + padR > 0 && 4 * inC * bandRows * wp <= SCRATCH_BYTES;
+    const band: BandPad = {
+      padSrc: banded ? xPtr : 0, padImgStride: 4 * inC * inH * inW, inC, inH, inW, padT, padL, padR,
+      replicate: info.paddingMode === 'replicate' ? 1 : 0, kH, bandStride: 4 * bandRows * wp,
+    };
+    if (banded) return { band, xp: 0, kOff: this.convKOff(inC, kH, kW, bandRows, wp) };
+    const { xp, hp } = this.padInput(xPtr, info);
+    return { band, xp, kOff: this.convKOff(inC, kH, kW, hp, wp) };
+  }
+
   /** y = conv(x, w) + bias (ReLU) with all buffers in wasm memory. */
   private convForward(yPtr: number, xPtr: number, wPtr: number, biasPtr: number | null, info: ConvInfo, relu: boolean): void {
     const { batch, inC, outC, outH, outW, kH, kW } = info;
-    const { xp, hp, wp } = this.padInput(xPtr, info);
+    const hp = info.inH + info.padT + info.padB;
+    const wp = info.inW + info.padL + info.padR;
     const kConv = inC * kH * kW;
     const pix = outH * outW;
-    const kOff = this.convKOff(inC, kH, kW, hp, wp);
     const xImg = 4 * inC * hp * wp;
     if (outC === 1) {
       const rowsPerChunk = Math.max(1, Math.min(outH, Math.floor(M1_CHUNK_PIXELS / outW)));
       const chunksPerImg = Math.ceil(outH / rowsPerChunk);
+      const { band, xp, kOff } = this.rowInput(xPtr, info, rowsPerChunk);
       this.run({
         kind: JobKind.convM1, total: batch * chunksPerImg, xBase: xp, xImgStride: xImg, xRowStride: 4 * wp, kOff, kc: kConv,
         w: wPtr, yBase: yPtr, yImgStride: 4 * pix, outH, outW, rowsPerChunk, chunksPerImg,
-        biasValue: biasPtr === null ? 0 : this.heap.f32()[biasPtr >>> 2]!, relu: relu ? 1 : 0,
+        biasValue: biasPtr === null ? 0 : this.heap.f32()[biasPtr >>> 2]!, relu: relu ? 1 : 0, ...band,
       });
       return;
     }
@@ -620,14 +642,17 @@ class WasmSimdBackend implements Backend {
       const ap = this.packA('conv.ap', wPtr, this.linearTable(outC, kConv), outC, mPad, this.linearTable(kConv, 1), kConv);
       const rowsPerChunk = Math.max(1, Math.round(this.chunkCols(pix, batch) / outW));
       const chunksPerImg = Math.ceil(outH / rowsPerChunk);
+      const { band, xp, kOff } = this.rowInput(xPtr, info, rowsPerChunk);
       this.run({
         kind: JobKind.convDirect, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc,
         mcBlock: this.mcBlock, xBase: xp, xImgStride: xImg, xRowStride: 4 * wp, kOff, outH, outW, rowsPerChunk, chunksPerImg,
         yBase: yPtr, yImgStride: 4 * outC * pix, ldc: 4 * pix, flags: biasPtr === null ? 0 : EpilogueFlag.bias,
-        relu: relu ? 1 : 0, bias: biasPtr ?? 0,
+        relu: relu ? 1 : 0, bias: biasPtr ?? 0, ...band,
       });
       return;
     }
+    const { xp } = this.padInput(xPtr, info);
+    const kOff = this.convKOff(inC, kH, kW, hp, wp);
     const colOff = this.table(`conv.colOff:${outH}:${outW}:${wp}`, pix, (n) => {
       const i = Math.floor(n / outW);
       return 4 * (i * wp + (n - i * outW));

@@ -45,6 +45,28 @@ export interface GemmJob {
 }
 
 /**
+ * Border padding done by each chunk of a convolution job ('same' convolutions), for the input rows
+ * it reads: padded rows r0 .. r1+kH-2 of every channel of image i (from the unpadded input at
+ * `padSrc + i*padImgStride`, planes inH x inW) go to the thread's scratch (`bp`), channel c at
+ * `c * bandStride` bytes, zeros or edge values, while the chunk's rows are in cache. This replaces
+ * a padded copy of the whole input written to memory and read back. `padSrc` = 0: no band, the job
+ * reads its input (unpadded, or padded beforehand) at xBase.
+ */
+export interface BandPad {
+  padSrc: number;
+  padImgStride: number;
+  inC: number;
+  inH: number;
+  inW: number;
+  padT: number;
+  padL: number;
+  padR: number;
+  replicate: number;
+  kH: number;
+  bandStride: number;
+}
+
+/**
  * A convolution as GEMM with B read in place (`macro_direct`: no im2col matrix and no packing of B),
  * one output row per call: row r of image i reads B at depth k from
  * `xBase + i*xImgStride + r*xRowStride + kOff[k]` (the padded input) and writes its `outW` columns of
@@ -52,7 +74,7 @@ export interface GemmJob {
  * `rowsPerChunk` output rows of one image, each reduced over the k blocks in the same order
  * whatever the thread.
  */
-export interface ConvDirectJob {
+export interface ConvDirectJob extends BandPad {
   kind: typeof JobKind.convDirect;
   total: number;
   /** Packed A, as in {@link GemmJob.ap}. */
@@ -80,7 +102,7 @@ export interface ConvDirectJob {
 }
 
 /** Single-output-channel convolution: chunk = `rowsPerChunk` output rows of one image. */
-export interface ConvM1Job {
+export interface ConvM1Job extends BandPad {
   kind: typeof JobKind.convM1;
   total: number;
   xBase: number;
@@ -188,14 +210,16 @@ export interface ThreadScratch {
   readonly tile: number;
 }
 
+const BAND_FIELDS = ['padSrc', 'padImgStride', 'inC', 'inH', 'inW', 'padT', 'padL', 'padR', 'replicate', 'kH', 'bandStride'] as const;
+
 /** Field order of each job kind in shared memory; fields in F32_FIELDS are stored as float32. */
 export const JOB_FIELDS = {
   [JobKind.gemm]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'bBase', 'bImgStride', 'bKOff', 'bColOff',
     'n', 'chunkCols', 'chunksPerImg', 'cBase', 'cImgStride', 'ldc', 'alpha', 'beta', 'flags', 'relu', 'bias'],
   [JobKind.convDirect]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'xBase', 'xImgStride', 'xRowStride', 'kOff',
-    'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias'],
+    'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias', ...BAND_FIELDS],
   [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
-    'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu'],
+    'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu', ...BAND_FIELDS],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
   [JobKind.rowGemm]: ['kind', 'total', 'b', 'ldb', 'w', 'k', 'c', 'n', 'block'],
   [JobKind.reluGrad]: ['kind', 'total', 'dx', 'dy', 'y', 'n', 'block'],
@@ -217,7 +241,7 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
       convDirectChunk(kx, job, idx, scratch);
       break;
     case JobKind.convM1:
-      convM1Chunk(kx, job, idx);
+      convM1Chunk(kx, job, idx, scratch);
       break;
     case JobKind.pad:
       kx.pad_plane(job.dst + idx * job.dstStride, job.src + idx * job.srcStride, job.h, job.w,
@@ -266,11 +290,32 @@ function gemmChunk(kx: KernelExports, j: GemmJob, idx: number, s: ThreadScratch)
   }
 }
 
+/**
+ * The address from which a convolution chunk of output rows r0..r1 of image `img` reads input row
+ * r at `+ r*xRowStride`: the job's input, or (with a band, see {@link BandPad}) the band it pads
+ * into the thread's scratch here, addressed as if the band were rows r0.. of a whole image (the
+ * returned address itself may lie before the scratch).
+ */
+function chunkInput(kx: KernelExports, j: BandPad & { xBase: number; xImgStride: number; xRowStride: number }, img: number,
+  r0: number, r1: number, s: ThreadScratch): number {
+  if (j.padSrc === 0) return j.xBase + img * j.xImgStride;
+  const rows = r1 - r0 + j.kH - 1;
+  const top = Math.max(0, j.padT - r0);
+  const srcRow0 = Math.max(0, r0 - j.padT);
+  const srcRows = Math.min(j.inH, r0 + rows - j.padT) - srcRow0;
+  const src = j.padSrc + img * j.padImgStride + 4 * srcRow0 * j.inW;
+  const plane = 4 * j.inH * j.inW;
+  for (let c = 0; c < j.inC; c++) {
+    kx.pad_plane(s.bp + c * j.bandStride, src + c * plane, srcRows, j.inW, top, j.padL, rows - top - srcRows, j.padR, j.replicate);
+  }
+  return s.bp - r0 * j.xRowStride;
+}
+
 function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: ThreadScratch): void {
   const img = Math.floor(idx / j.chunksPerImg);
   const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
   const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
-  const x = j.xBase + img * j.xImgStride;
+  const x = chunkInput(kx, j, img, r0, r1, s);
   const y = j.yBase + img * j.yImgStride;
   const { m, k, kcBlock, mcBlock, mPad, ldc, outW } = j;
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
@@ -288,11 +333,11 @@ function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: Th
   }
 }
 
-function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number): void {
+function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number, s: ThreadScratch): void {
   const img = Math.floor(idx / j.chunksPerImg);
   const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
   const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
-  const x = j.xBase + img * j.xImgStride;
+  const x = chunkInput(kx, j, img, r0, r1, s);
   const y = j.yBase + img * j.yImgStride;
   for (let r = r0; r < r1; r++) {
     kx.conv_m1_row(y + 4 * r * j.outW, x + r * j.xRowStride, j.outW, j.kOff, j.w, j.kc, j.biasValue, j.relu);

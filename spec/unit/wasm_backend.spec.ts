@@ -124,6 +124,10 @@ const convCases: ConvCase[] = [
   // (two k blocks); 130 output channels (two macro calls per row, the second an edge of 2 rows).
   { x: [2, 30, 7, 61], w: [8, 30, 3, 3], padding: 'valid', mode: 'zeros' },
   { x: [1, 3, 6, 64], w: [130, 3, 3, 3], padding: 'same', mode: 'zeros' },
+  // Padding per chunk (BandPad): single-output-channel chunks of 40 rows (top, middle and bottom
+  // bands); and a band too large for the scratch (128 channels x 3 rows x 3002), padded whole.
+  { x: [2, 2, 90, 100], w: [1, 2, 5, 5], padding: 'same', mode: 'replicate' },
+  { x: [1, 128, 2, 3000], w: [4, 128, 3, 3], padding: 'same', mode: 'zeros' },
 ];
 
 function label(t: ConvCase): string {

@@ -52,6 +52,7 @@ describe('wasm-simd backend: 2 threads', () => {
     [[4, 32, 25, 25], [1, 32, 5, 5], 'valid', 'zeros'],
     [[1, 3, 40, 50], [8, 3, 5, 5], 'same', 'replicate'],
     [[2, 12, 70, 70], [8, 12, 5, 5], 'same', 'replicate'],
+    [[2, 2, 90, 100], [1, 2, 5, 5], 'same', 'replicate'],
     // dY of the filter gradient is 64 x 23104: large enough that all threads pack it.
     [[16, 8, 40, 40], [64, 8, 3, 3], 'valid', 'zeros'],
   ];
