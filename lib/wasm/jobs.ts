@@ -110,6 +110,8 @@ export interface ConvM1Job extends BandPad {
   xRowStride: number;
   kOff: number;
   kc: number;
+  /** Depths per conv_m1_row call: each output row is reduced over k blocks (see wasm.ts M1_K_BLOCK). */
+  kcBlock: number;
   w: number;
   yBase: number;
   yImgStride: number;
@@ -218,7 +220,7 @@ export const JOB_FIELDS = {
     'n', 'chunkCols', 'chunksPerImg', 'cBase', 'cImgStride', 'ldc', 'alpha', 'beta', 'flags', 'relu', 'bias'],
   [JobKind.convDirect]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'xBase', 'xImgStride', 'xRowStride', 'kOff',
     'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias', ...BAND_FIELDS],
-  [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'w', 'yBase', 'yImgStride', 'outH',
+  [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'kcBlock', 'w', 'yBase', 'yImgStride', 'outH',
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu', ...BAND_FIELDS],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
   [JobKind.rowGemm]: ['kind', 'total', 'b', 'ldb', 'w', 'k', 'c', 'n', 'block'],
@@ -340,7 +342,11 @@ function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number, s: ThreadScra
   const x = chunkInput(kx, j, img, r0, r1, s);
   const y = j.yBase + img * j.yImgStride;
   for (let r = r0; r < r1; r++) {
-    kx.conv_m1_row(y + 4 * r * j.outW, x + r * j.xRowStride, j.outW, j.kOff, j.w, j.kc, j.biasValue, j.relu);
+    for (let k0 = 0; k0 < j.kc; k0 += j.kcBlock) {
+      const kc = Math.min(j.kcBlock, j.kc - k0);
+      kx.conv_m1_row(y + 4 * r * j.outW, x + r * j.xRowStride, j.outW, j.kOff + 4 * k0, j.w + 4 * k0, kc, j.biasValue,
+        k0 + kc >= j.kc ? j.relu : 0, k0 > 0 ? 1 : 0);
+    }
   }
 }
 

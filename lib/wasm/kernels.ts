@@ -69,10 +69,12 @@ export interface KernelExports {
   macro_direct(ap: number, bBase: number, c: number, mc: number, nc: number, kc: number, ldc: number,
     alpha: number, beta: number, flags: number, bias: number, tile: number, kOff: number): void;
   /**
-   * One output row segment of a single-output-channel convolution:
-   * y[j] = bias + sum_k w[k] * x[j + kOff[k]] for j < width (x, y contiguous), then ReLU if `relu`.
+   * One output row segment of a single-output-channel convolution, over `kc` depths:
+   * y[j] = s + sum_k w[k] * x[j + kOff[k]] for j < width (x, y contiguous), where s is y[j] when
+   * `accumulate` (a later block of depths) and `bias` otherwise; then ReLU if `relu`.
    */
-  conv_m1_row(y: number, x: number, width: number, kOff: number, w: number, kc: number, bias: number, relu: number): void;
+  conv_m1_row(y: number, x: number, width: number, kOff: number, w: number, kc: number, bias: number, relu: number,
+    accumulate: number): void;
   /** Pads an h x w plane into (padT+h+padB) x (padL+w+padR): zeros, or edge values when `replicate`. */
   pad_plane(dst: number, src: number, h: number, w: number, padT: number, padL: number, padB: number, padR: number, replicate: number): void;
   /** Sum of `len` floats (float32, 16 partial sums). */
@@ -363,11 +365,12 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void 
  * nvec = 0, as a loop `while (j + pixels <= width)`.
  */
 function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; width: Local; kOff: Local; w: Local; kend: Local;
-  bias: Local; relu: Local; j: Local; p: Local; o: Local; kp: Local; wp: Local }): void {
+  bias: Local; relu: Local; accumulate: Local; j: Local; p: Local; o: Local; kp: Local; wp: Local }): void {
   const pixels = nvec === 0 ? 1 : 4 * nvec;
   const accs = nvec === 0 ? [] : Array.from({ length: nvec }, (_, q) => f.local(v128, `m${nvec}acc${q}`));
   const wv = nvec === 0 ? f.local(f32, 'ws') : f.local(v128, `m${nvec}w`);
   const sacc = f.local(f32, `m${nvec}s`);
+  const sb = f.local(f32, `m${nvec}sb`);
   const scal = f.local(v128, `m${nvec}scal`);
   f.block((done) => {
     f.loop((top) => {
@@ -391,12 +394,17 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
       });
       f.get(l.y).get(l.j).i32(2).op('i32_shl').op('i32_add').set(l.o);
       if (nvec === 0) {
-        f.get(sacc).get(l.bias).op('f32_add').set(sacc);
+        f.get(l.accumulate).if(() => f.get(l.o).mem('f32_load').set(sb), () => f.get(l.bias).set(sb));
+        f.get(sacc).get(sb).op('f32_add').set(sacc);
         f.get(l.relu).if(() => f.f32(0).get(sacc).get(sacc).f32(0).op('f32_lt').op('select').set(sacc));
         f.get(l.o).get(sacc).mem('f32_store');
       } else {
-        f.get(l.bias).op('f32x4_splat').set(scal);
-        for (const x of accs) f.get(x).get(scal).op('f32x4_add').set(x);
+        f.get(l.accumulate).if(() => {
+          for (let q = 0; q < nvec; q++) f.get(accs[q]!).get(l.o).mem('v128_load', 16 * q).op('f32x4_add').set(accs[q]!);
+        }, () => {
+          f.get(l.bias).op('f32x4_splat').set(scal);
+          for (const x of accs) f.get(x).get(scal).op('f32x4_add').set(x);
+        });
         f.get(l.relu).if(() => {
           zero(f, scal);
           for (const x of accs) f.get(x).get(scal).op('f32x4_pmax').set(x);
@@ -412,7 +420,7 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
 function emitConvM1Row(f: FunctionBuilder): void {
   const P = (n: string): Local => f.param(n);
   const l = {
-    y: P('y'), x: P('x'), width: P('width'), kOff: P('kOff'), w: P('w'), bias: P('bias'), relu: P('relu'),
+    y: P('y'), x: P('x'), width: P('width'), kOff: P('kOff'), w: P('w'), bias: P('bias'), relu: P('relu'), accumulate: P('accumulate'),
     kend: f.local(i32, 'kend'), j: f.local(i32, 'j'), p: f.local(i32, 'p'), o: f.local(i32, 'o'),
     kp: f.local(i32, 'kp'), wp: f.local(i32, 'wp'),
   };
@@ -657,7 +665,7 @@ export function buildKernelModule(spec: KernelSpec, memory: MemorySpec): Uint8Ar
   m.addFunction('macro_direct', [['ap', i32], ['bBase', i32], ['c', i32], ['mc', i32], ['nc', i32], ['kc', i32], ['ldc', i32],
     ['alpha', f32], ['beta', f32], ['flags', i32], ['bias', i32], ['tile', i32], ['kOff', i32]], [], (f) => emitMacro(f, spec, true));
   m.addFunction('conv_m1_row', [['y', i32], ['x', i32], ['width', i32], ['kOff', i32], ['w', i32], ['kc', i32],
-    ['bias', f32], ['relu', i32]], [], emitConvM1Row);
+    ['bias', f32], ['relu', i32], ['accumulate', i32]], [], emitConvM1Row);
   m.addFunction('pad_plane', [['dst', i32], ['src', i32], ['h', i32], ['w', i32], ['padT', i32], ['padL', i32],
     ['padB', i32], ['padR', i32], ['replicate', i32]], [], emitPadPlane);
   m.addFunction('sum', [['ptr', i32], ['len', i32]], [f32], emitSum);
