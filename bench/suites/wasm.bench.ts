@@ -4,7 +4,8 @@
  * - GEMM GFLOP/s (2·m·n·k / time, packing included) on 512³, 1024³ and the im2col shapes of SRCNN
  *   at 256x256 (M = outC, K = inC·kh·kw, N = 65536);
  * - SRCNN forward (batch 1, one 512x512 channel, random weights) in ms: 9-1-5 and 9-5-5 ('same',
- *   replicate borders), Keras 9-3-5 128/64 (valid / same zeros / valid);
+ *   replicate borders), Keras 9-3-5 128/64 (valid / same zeros / valid), run as Sequential runs
+ *   inference (9-1-5's first two layers as one conv2dPair call);
  * - a training step of 9-1-5 on a batch of 16 33x33 patches (valid): forward, then both gradients
  *   of every layer (no dx for the first), in ms (`extra.patchesPerSecond`: batch / median time).
  * Every row's `extra.load1` is the 1-minute load average just before its timed runs (the machine may
@@ -18,11 +19,11 @@
  */
 import { loadavg } from 'node:os';
 import { gflops, measure, throughputRow, type BenchRow, type BenchSuite, type Timing } from '../harness.js';
-import type { Backend } from '../../lib/backend/backend.js';
+import type { Backend, ConvStep } from '../../lib/backend/backend.js';
 import { createJsBackend } from '../../lib/backend/js.js';
 import { createWasmBackend } from '../../lib/backend/wasm.js';
 import { spawnNodeWasmWorker } from '../../lib/node/wasm_workers.js';
-import { convInfo, convMacs, type ConvInfo } from '../../lib/kernels/conv_info.js';
+import { convInfo, convMacs, isPointwise, type ConvInfo } from '../../lib/kernels/conv_info.js';
 import { relaxedSimdSupported } from '../../lib/wasm/runtime.js';
 import { BENCH_MODELS, lcgFloat32, scaledTiming, type BenchLayer } from '../data.js';
 import { simdCeilingLoop } from '../wasm_ceiling.js';
@@ -94,15 +95,27 @@ function buildNet(be: Backend, layers: readonly BenchLayer[], batch: number, h: 
   return net;
 }
 
-function forward(be: Backend, net: Net): void {
+/**
+ * The forward pass. For inference (`fuse`), as Sequential runs it: a layer followed by a pointwise
+ * one is one conv2dPair call (the intermediate activation buffer is then left unwritten); training
+ * keeps every activation.
+ */
+function forward(be: Backend, net: Net, fuse: boolean): void {
+  const step = (i: number): ConvStep => ({ w: net.w[i]!, bias: net.b[i]!, info: net.infos[i]!, relu: net.relu[i]! });
   for (let i = 0; i < net.infos.length; i++) {
-    be.conv2d(net.acts[i + 1]!, net.acts[i]!, net.w[i]!, net.b[i]!, net.infos[i]!, net.relu[i]!);
+    const next = net.infos[i + 1];
+    if (fuse && next !== undefined && isPointwise(next)) {
+      be.conv2dPair(net.acts[i + 2]!, net.acts[i]!, step(i), step(i + 1));
+      i++;
+    } else {
+      be.conv2d(net.acts[i + 1]!, net.acts[i]!, net.w[i]!, net.b[i]!, net.infos[i]!, net.relu[i]!);
+    }
   }
 }
 
 /** Forward, then dW/db of every layer and dx of every layer but the first (ReLU masks not applied: timing only). */
 function trainStep(be: Backend, net: Net, grads: { dw: Float32Array[]; db: Float32Array[]; dy: Float32Array[] }): void {
-  forward(be, net);
+  forward(be, net, false);
   for (let i = net.infos.length - 1; i >= 0; i--) {
     be.conv2dBackpropFilter(grads.dw[i]!, grads.db[i]!, net.acts[i]!, grads.dy[i + 1]!, net.infos[i]!);
     if (i > 0) be.conv2dBackpropInput(grads.dy[i]!, grads.dy[i + 1]!, net.w[i]!, net.infos[i]!);
@@ -160,11 +173,11 @@ export const suite: BenchSuite = {
       const size = ctx.quick ? 128 : 512;
       for (const [model, layers] of Object.entries(BENCH_MODELS)) {
         const jnet = buildNet(js, layers, 1, size, size);
-        const base = await measure(() => forward(js, jnet), { warmup: ctx.quick ? 0 : 1, runs: 1 });
+        const base = await measure(() => forward(js, jnet, true), { warmup: ctx.quick ? 0 : 1, runs: 1 });
         for (const be of wasm) {
           const net = buildNet(be, layers, 1, size, size);
           const load1 = loadavg()[0];
-          const t = await measure(() => forward(be, net), opts);
+          const t = await measure(() => forward(be, net, true), opts);
           const g = gflops(2 * modelMacs(net), t.medianMs);
           rows.push(msRow(`srcnn ${model} ${size}x${size} ${be.threads}t`, t, { name: 'js backend', timing: base },
             { gflops: g, ofCeiling: g / (be.threads * ceiling), bestMs: t.minMs, load1 }));

@@ -1,5 +1,13 @@
 import type { ConvInfo } from '../kernels/conv_info.js';
 
+/** One layer of {@link Backend.conv2dPair}: the arguments of a {@link Backend.conv2d} call. */
+export interface ConvStep {
+  readonly w: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly info: ConvInfo;
+  readonly relu: boolean;
+}
+
 /** Names of the compute backends. 'js' is scalar TypeScript (the reference); 'wasm-simd' is emitted at run time. */
 export type BackendName = 'js' | 'wasm-simd';
 
@@ -34,6 +42,15 @@ export interface Backend {
 
   /** y = conv(x, w) + bias, then ReLU when `relu`. `bias` may be null. */
   conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, info: ConvInfo, relu: boolean): Float32Array;
+
+  /**
+   * y = second(first(x)): a convolution followed by a pointwise one (1x1, no padding; SRCNN 9-1-5's
+   * first two layers), with the values of two {@link conv2d} calls, bit for bit, but without storing
+   * the intermediate activation whole where the backend can avoid it ('wasm-simd' runs the second
+   * layer on each chunk of the first's output while that chunk is in cache).
+   * @throws ShapeError when `second` is not pointwise or does not read `first`'s output.
+   */
+  conv2dPair(y: Float32Array, x: Float32Array, first: ConvStep, second: ConvStep): Float32Array;
 
   /** dx = gradient of sum(dy * conv(x, w)) w.r.t. x (padding folded back, replicate borders accumulate). */
   conv2dBackpropInput(dx: Float32Array, dy: Float32Array, w: Float32Array, info: ConvInfo): Float32Array;

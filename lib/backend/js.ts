@@ -2,8 +2,8 @@
  * The 'js' backend: the scalar TypeScript kernels of lib/kernels on the calling thread. It is the
  * reference every other backend is tested against, and runs anywhere (no WASM, no workers).
  */
-import type { Backend } from './backend.js';
-import type { ConvInfo } from '../kernels/conv_info.js';
+import type { Backend, ConvStep } from './backend.js';
+import { checkConvPair, type ConvInfo } from '../kernels/conv_info.js';
 import { BackendError } from '../errors.js';
 import { gemm } from '../kernels/gemm.js';
 import { conv2d } from '../kernels/conv2d.js';
@@ -18,6 +18,8 @@ import { reluBackward } from '../kernels/relu_backward.js';
  */
 export function createJsBackend(): Backend {
   let disposed = false;
+  /** conv2dPair's intermediate activation (grown to the largest seen; dropped by releaseScratch). */
+  let mid = new Float32Array(0);
   const live = (): void => {
     if (disposed) throw new BackendError("the 'js' backend was disposed; create a new one with createJsBackend()");
   };
@@ -41,6 +43,16 @@ export function createJsBackend(): Backend {
       live();
       return conv2d(y, x, w, bias, info, relu);
     },
+    conv2dPair(y: Float32Array, x: Float32Array, first: ConvStep, second: ConvStep): Float32Array {
+      live();
+      checkConvPair(first.info, second.info);
+      const { batch, outC, outH, outW } = first.info;
+      const n = batch * outC * outH * outW;
+      if (mid.length < n) mid = new Float32Array(n);
+      const t = mid.subarray(0, n);
+      conv2d(t, x, first.w, first.bias, first.info, first.relu);
+      return conv2d(y, t, second.w, second.bias, second.info, second.relu);
+    },
     conv2dBackpropInput(dx: Float32Array, dy: Float32Array, w: Float32Array, info: ConvInfo): Float32Array {
       live();
       return conv2dBackpropInput(dx, dy, w, info);
@@ -53,12 +65,17 @@ export function createJsBackend(): Backend {
       live();
       return reluBackward(dx, dy, y, length);
     },
-    /** Nothing to do: the scratch is module-level, shared with every 'js' backend of the thread, and garbage collected. */
+    /**
+     * Drops conv2dPair's intermediate buffer; the kernels' scratch is module-level, shared with every
+     * 'js' backend of the thread, and garbage collected.
+     */
     releaseScratch(): void {
       live();
+      mid = new Float32Array(0);
     },
     dispose(): void {
       disposed = true;
+      mid = new Float32Array(0);
     },
   };
 }

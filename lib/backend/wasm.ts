@@ -25,13 +25,13 @@
  * Float32Array is copied into scratch memory (and outputs copied back).
  */
 import { BackendError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import type { ConvInfo } from '../kernels/conv_info.js';
+import { checkConvPair, type ConvInfo } from '../kernels/conv_info.js';
 import { WasmHeap } from '../wasm/heap.js';
 import { JobKind, runChunk, type BandPad, type Job, type ThreadScratch } from '../wasm/jobs.js';
 import { EpilogueFlag, KERNEL_NAMES, buildKernelModule, type KernelExports, type KernelSpec } from '../wasm/kernels.js';
 import { CONTROL_WORDS, WasmThreadPool, type SpawnWasmWorker } from '../wasm/pool.js';
 import { relaxedSimdSupported, sharedMemorySupported, simdSupported, wasmApi, type WasmMemory } from '../wasm/runtime.js';
-import type { Backend } from './backend.js';
+import type { Backend, ConvStep } from './backend.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -295,6 +295,37 @@ class WasmSimdBackend implements Backend {
     const biasPtr = bias === null ? null : this.input('in.bias', bias, outC);
     const yPtr = this.outputPtr('out.y', y, yLen);
     this.convForward(yPtr, xPtr, wPtr, biasPtr, info, relu);
+    this.copyOut(y, yPtr, yLen);
+    return y;
+  }
+
+  conv2dPair(y: Float32Array, x: Float32Array, first: ConvStep, second: ConvStep): Float32Array {
+    this.live();
+    const op = 'conv2dPair';
+    const a = first.info;
+    const b = second.info;
+    checkConvPair(a, b);
+    const xLen = a.batch * a.inC * a.inH * a.inW;
+    const w1Len = a.outC * a.inC * a.kH * a.kW;
+    const w2Len = b.outC * b.inC;
+    const yLen = b.batch * b.outC * b.outH * b.outW;
+    checkLength(op, 'x', x, xLen, [a.batch, a.inC, a.inH, a.inW]);
+    checkLength(op, 'first w', first.w, w1Len, [a.outC, a.inC, a.kH, a.kW]);
+    if (first.bias !== null) checkLength(op, 'first bias', first.bias, a.outC, [a.outC]);
+    checkLength(op, 'second w', second.w, w2Len, [b.outC, b.inC, 1, 1]);
+    if (second.bias !== null) checkLength(op, 'second bias', second.bias, b.outC, [b.outC]);
+    checkLength(op, 'y', y, yLen, [b.batch, b.outC, b.outH, b.outW]);
+    const xPtr = this.input('in.x', x, xLen);
+    const w1 = this.input('in.w', first.w, w1Len);
+    const b1 = first.bias === null ? null : this.input('in.bias', first.bias, a.outC);
+    const w2 = this.input('in.w2', second.w, w2Len);
+    const b2 = second.bias === null ? null : this.input('in.bias2', second.bias, b.outC);
+    const yPtr = this.outputPtr('out.y', y, yLen);
+    if (!this.pairForward(yPtr, xPtr, w1, b1, a, first.relu, w2, b2, b.outC, second.relu)) {
+      const mid = this.slot('pair.mid', 4 * a.batch * a.outC * a.outH * a.outW);
+      this.convForward(mid, xPtr, w1, b1, a, first.relu);
+      this.convForward(yPtr, mid, w2, b2, b, second.relu);
+    }
     this.copyOut(y, yPtr, yLen);
     return y;
   }
@@ -623,6 +654,45 @@ class WasmSimdBackend implements Backend {
     if (banded) return { band, xp: 0, kOff: this.convKOff(inC, kH, kW, bandRows, wp) };
     const { xp, hp } = this.padInput(xPtr, info);
     return { band, xp, kOff: this.convKOff(inC, kH, kW, hp, wp) };
+  }
+
+  /**
+   * conv2dPair as one job ({@link ConvPairJob}) when the first layer reads B in place and a chunk's
+   * band, intermediate activations and the edge panels' over-read fit the thread's scratch; false
+   * (nothing done) otherwise. The values are those of two convForward calls, bit for bit: both
+   * layers reduce in the same k blocks and order, with the same epilogue.
+   */
+  private pairForward(yPtr: number, xPtr: number, w1: number, b1: number | null, a: ConvInfo, relu1: boolean, w2: number,
+    b2: number | null, outC2: number, relu2: boolean): boolean {
+    const { batch, inC, outC, outH, outW, kH, kW } = a;
+    if (outC === 1 || !this.readsInPlace(a)) return false;
+    const pix = outH * outW;
+    const rowsPerChunk = Math.max(1, Math.round(this.chunkCols(pix, batch) / outW));
+    const wp = a.inW + a.padL + a.padR;
+    const padded = a.padT + a.padL + a.padB + a.padR > 0;
+    const tOffset = padded ? Math.ceil((inC * (rowsPerChunk + kH - 1) * wp) / 16) * 64 : 0;
+    // Channels of the intermediate a few cache lines apart from a 4 KiB multiple, so that the
+    // second layer's in-place reads of one column in every channel do not share an L1 set.
+    let tStride = Math.ceil((rowsPerChunk * outW) / 16) * 64;
+    if (tStride % 4096 === 0) tStride += 64;
+    if (tOffset + outC * tStride + 64 > SCRATCH_BYTES) return false;
+    // The scratch check above also makes any band fit, so rowInput pads per chunk.
+    const { band, xp, kOff } = this.rowInput(xPtr, a, rowsPerChunk);
+    const kConv = inC * kH * kW;
+    const { mr } = this.spec;
+    const mPad = Math.ceil(outC / mr) * mr;
+    const mPad2 = Math.ceil(outC2 / mr) * mr;
+    const ap = this.packA('conv.ap', w1, this.linearTable(outC, kConv), outC, mPad, this.linearTable(kConv, 1), kConv);
+    const ap2 = this.packA('conv.ap2', w2, this.linearTable(outC2, outC), outC2, mPad2, this.linearTable(outC, 1), outC);
+    const chunksPerImg = Math.ceil(outH / rowsPerChunk);
+    this.run({
+      kind: JobKind.convPair, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc, mcBlock: this.mcBlock,
+      xBase: xp, xImgStride: 4 * inC * (a.inH + a.padT + a.padB) * wp, xRowStride: 4 * wp, kOff, outH, outW, rowsPerChunk,
+      chunksPerImg, yBase: yPtr, yImgStride: 4 * outC2 * pix, ldc: 4 * pix, flags: b1 === null ? 0 : EpilogueFlag.bias,
+      relu: relu1 ? 1 : 0, bias: b1 ?? 0, ...band, tOffset, tStride, ap2, mPad2, m2: outC2, kOff2: this.linearTable(outC, tStride / 4),
+      flags2: b2 === null ? 0 : EpilogueFlag.bias, relu2: relu2 ? 1 : 0, bias2: b2 ?? 0,
+    });
+    return true;
   }
 
   /** y = conv(x, w) + bias (ReLU) with all buffers in wasm memory. */

@@ -77,3 +77,25 @@ export function convInfo(
 export function convMacs(info: ConvInfo): number {
   return info.batch * info.outC * info.outH * info.outW * info.inC * info.kH * info.kW;
 }
+
+/** True for a 1x1 convolution without padding: a pointwise layer, one GEMM over the pixels. */
+export function isPointwise(info: ConvInfo): boolean {
+  return info.kH === 1 && info.kW === 1 && info.padT + info.padL + info.padB + info.padR === 0;
+}
+
+/**
+ * Checks that `second` can follow `first` in a fused pair (Backend.conv2dPair): it is pointwise and
+ * its input is `first`'s output.
+ * @throws ShapeError naming what does not match.
+ */
+export function checkConvPair(first: ConvInfo, second: ConvInfo): void {
+  if (!isPointwise(second)) {
+    throw new ShapeError(`conv2dPair: the second layer must be 1x1 without padding, got ${second.kH}x${second.kW} padded ` +
+      `${second.padT},${second.padL},${second.padB},${second.padR}`);
+  }
+  const out = [first.batch, first.outC, first.outH, first.outW];
+  const inp = [second.batch, second.inC, second.inH, second.inW];
+  if (out.some((v, i) => v !== inp[i])) {
+    throw new ShapeError(`conv2dPair: the second layer reads ${fmtShape(inp)}, the first writes ${fmtShape(out)}`);
+  }
+}

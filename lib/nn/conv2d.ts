@@ -14,7 +14,7 @@
  * Parameters and gradients live in buffers from `backend.alloc`, so kernels use them without copying.
  */
 import { ShapeError } from '../errors.js';
-import type { Backend } from '../backend/backend.js';
+import type { Backend, ConvStep } from '../backend/backend.js';
 import { convInfo, type ConvInfo } from '../kernels/conv_info.js';
 import type { LayerSpec, LayerWeights } from '../weights/types.js';
 
@@ -58,6 +58,11 @@ export class Conv2D {
   /** y = act(conv(x) + bias); `y` (length batch*out*outH*outW) must not alias `x`. Returns y. */
   forward(y: Float32Array, x: Float32Array, info: ConvInfo): Float32Array {
     return this.backend.conv2d(y, x, this.weight, this.bias, info, this.spec.activation === 'relu');
+  }
+
+  /** This layer's arguments for {@link Backend.conv2dPair}. */
+  step(info: ConvInfo): ConvStep {
+    return { w: this.weight, bias: this.bias, info, relu: this.spec.activation === 'relu' };
   }
 
   /**

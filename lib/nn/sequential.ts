@@ -4,8 +4,10 @@
  *
  * Memory: activations, gradients and the copied input live in a workspace of backend buffers that
  * grows to the largest shape seen and is then reused, so repeated calls of the same (or a smaller)
- * size allocate nothing. Inference (`train: false`) keeps two activation buffers in ping-pong; training
- * keeps every layer's output for the backward pass.
+ * size allocate nothing. Inference (`train: false`) keeps two activation buffers in ping-pong, and
+ * runs a layer followed by a pointwise (1x1, unpadded) one as one {@link Backend.conv2dPair} call,
+ * which gives the same values without storing the intermediate activation whole; training keeps
+ * every layer's output for the backward pass.
  *
  * Training protocol: `forward(x, batch, h, w, { train: true })`, compute dL/doutput, `backward(dy)`,
  * then read the gradients from {@link Sequential.params} (named `layers.<i>.weight` / `layers.<i>.bias`,
@@ -14,7 +16,7 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import type { Backend } from '../backend/backend.js';
-import type { ConvInfo } from '../kernels/conv_info.js';
+import { isPointwise, type ConvInfo } from '../kernels/conv_info.js';
 import { architectureOf, validateWeights, type LayerSpec, type LayerWeights, type SrcnnWeights, type WeightsMeta } from '../weights/types.js';
 import { Conv2D } from './conv2d.js';
 import { netGeometry, type NetGeometry, type Sides } from './geometry.js';
@@ -147,17 +149,32 @@ export class Sequential {
     const inputs: Float32Array[] = [];
     const outputs: Float32Array[] = [];
     let cur = input, ch = h, cw = w;
+    // Inference ping-pongs between slots 2 and 3 (curSlot: the slot holding `cur`).
+    let curSlot = 0;
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l]!;
-      const info = layer.info(batch, ch, cw);
-      const y = this.ws.get(2 + (train ? l : l & 1), batch * info.outC * info.outH * info.outW);
-      layer.forward(y, cur, info);
+      let info = layer.info(batch, ch, cw);
+      const next = train ? undefined : this.layers[l + 1];
+      const nextInfo = next?.info(batch, info.outH, info.outW);
+      // A layer followed by a pointwise one (9-1-5's first two) runs as one fused call.
+      const pair = next !== undefined && nextInfo !== undefined && isPointwise(nextInfo);
+      const outInfo = pair ? nextInfo : info;
+      const slot = train ? 2 + l : curSlot === 2 ? 3 : 2;
+      const y = this.ws.get(slot, batch * outInfo.outC * outInfo.outH * outInfo.outW);
+      if (pair) {
+        this.backend.conv2dPair(y, cur, layer.step(info), next.step(nextInfo));
+        info = nextInfo;
+        l++;
+      } else {
+        layer.forward(y, cur, info);
+      }
       if (train) {
         infos.push(info);
         inputs.push(cur);
         outputs.push(y);
       }
       cur = y;
+      curSlot = slot;
       ch = info.outH;
       cw = info.outW;
     }

@@ -9,7 +9,7 @@
  */
 import { EpilogueFlag, type KernelExports } from './kernels.js';
 
-export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7, convDirect: 8 } as const;
+export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7, convDirect: 8, convPair: 9 } as const;
 
 /**
  * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
@@ -99,6 +99,27 @@ export interface ConvDirectJob extends BandPad {
   flags: number;
   relu: number;
   bias: number;
+}
+
+/**
+ * A convolution followed by a pointwise one (Backend.conv2dPair), chunk by chunk: the first layer's
+ * output rows of a chunk go to the thread's scratch (at `tOffset` bytes into `bp`, after any band,
+ * channels `tStride` bytes apart) as in {@link ConvDirectJob}, then the second layer reads them there
+ * in place (macro_direct, depth k at `kOff2[k]` = k * tStride) and writes the chunk's pixels of every
+ * output channel. The first layer's fields are those of ConvDirectJob except yBase, yImgStride and
+ * ldc, which locate the second layer's output (`m2` channels).
+ */
+export interface ConvPairJob extends Omit<ConvDirectJob, 'kind'> {
+  kind: typeof JobKind.convPair;
+  tOffset: number;
+  tStride: number;
+  ap2: number;
+  mPad2: number;
+  m2: number;
+  kOff2: number;
+  flags2: number;
+  relu2: number;
+  bias2: number;
 }
 
 /** Single-output-channel convolution: chunk = `rowsPerChunk` output rows of one image. */
@@ -204,7 +225,7 @@ export interface PackAJob {
   kcBlock: number;
 }
 
-export type Job = GemmJob | ConvDirectJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob | PackAJob;
+export type Job = GemmJob | ConvDirectJob | ConvPairJob | ConvM1Job | PadJob | FilterTapsJob | RowGemmJob | ReluGradJob | PackAJob;
 
 /** Per-thread scratch: a packed-B block (kcBlock * chunkCols floats) and an MR x NR edge tile. */
 export interface ThreadScratch {
@@ -220,6 +241,9 @@ export const JOB_FIELDS = {
     'n', 'chunkCols', 'chunksPerImg', 'cBase', 'cImgStride', 'ldc', 'alpha', 'beta', 'flags', 'relu', 'bias'],
   [JobKind.convDirect]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'xBase', 'xImgStride', 'xRowStride', 'kOff',
     'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias', ...BAND_FIELDS],
+  [JobKind.convPair]: ['kind', 'total', 'ap', 'mPad', 'm', 'k', 'kcBlock', 'mcBlock', 'xBase', 'xImgStride', 'xRowStride', 'kOff',
+    'outH', 'outW', 'rowsPerChunk', 'chunksPerImg', 'yBase', 'yImgStride', 'ldc', 'flags', 'relu', 'bias', ...BAND_FIELDS,
+    'tOffset', 'tStride', 'ap2', 'mPad2', 'm2', 'kOff2', 'flags2', 'relu2', 'bias2'],
   [JobKind.convM1]: ['kind', 'total', 'xBase', 'xImgStride', 'xRowStride', 'kOff', 'kc', 'kcBlock', 'w', 'yBase', 'yImgStride', 'outH',
     'outW', 'rowsPerChunk', 'chunksPerImg', 'biasValue', 'relu', ...BAND_FIELDS],
   [JobKind.pad]: ['kind', 'total', 'src', 'dst', 'srcStride', 'dstStride', 'h', 'w', 'padT', 'padL', 'padB', 'padR', 'replicate'],
@@ -241,6 +265,9 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
       break;
     case JobKind.convDirect:
       convDirectChunk(kx, job, idx, scratch);
+      break;
+    case JobKind.convPair:
+      convPairChunk(kx, job, idx, scratch);
       break;
     case JobKind.convM1:
       convM1Chunk(kx, job, idx, scratch);
@@ -313,13 +340,13 @@ function chunkInput(kx: KernelExports, j: BandPad & { xBase: number; xImgStride:
   return s.bp - r0 * j.xRowStride;
 }
 
-function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: ThreadScratch): void {
-  const img = Math.floor(idx / j.chunksPerImg);
-  const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
-  const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
-  const x = chunkInput(kx, j, img, r0, r1, s);
-  const y = j.yBase + img * j.yImgStride;
-  const { m, k, kcBlock, mcBlock, mPad, ldc, outW } = j;
+/**
+ * Output rows r0..r1 of a {@link ConvDirectJob}'s convolution from input rows at `x + r*xRowStride`:
+ * row r goes to `yRow0 + 4*(r-r0)*outW`, channels `ldc` bytes apart.
+ */
+function directRows(kx: KernelExports, j: Omit<ConvDirectJob, 'kind'>, x: number, r0: number, r1: number, yRow0: number, ldc: number,
+  s: ThreadScratch): void {
+  const { m, k, kcBlock, mcBlock, mPad, outW } = j;
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = Math.min(kcBlock, k - k0);
     const first = k0 === 0;
@@ -328,17 +355,46 @@ function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: Th
     const beta = first ? 0 : 1;
     for (let r = r0; r < r1; r++) {
       for (let i0 = 0; i0 < m; i0 += mcBlock) {
-        kx.macro_direct(j.ap + 4 * (mPad * k0 + i0 * kc), x + r * j.xRowStride, y + 4 * r * outW + i0 * ldc,
+        kx.macro_direct(j.ap + 4 * (mPad * k0 + i0 * kc), x + r * j.xRowStride, yRow0 + 4 * (r - r0) * outW + i0 * ldc,
           Math.min(mcBlock, m - i0), outW, kc, ldc, 1, beta, flags, j.bias + 4 * i0, s.tile, j.kOff + 4 * k0);
       }
     }
   }
 }
 
-function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number, s: ThreadScratch): void {
+function chunkRows(j: { chunksPerImg: number; rowsPerChunk: number; outH: number }, idx: number): [number, number, number] {
   const img = Math.floor(idx / j.chunksPerImg);
   const r0 = (idx - img * j.chunksPerImg) * j.rowsPerChunk;
-  const r1 = Math.min(j.outH, r0 + j.rowsPerChunk);
+  return [img, r0, Math.min(j.outH, r0 + j.rowsPerChunk)];
+}
+
+function convDirectChunk(kx: KernelExports, j: ConvDirectJob, idx: number, s: ThreadScratch): void {
+  const [img, r0, r1] = chunkRows(j, idx);
+  directRows(kx, j, chunkInput(kx, j, img, r0, r1, s), r0, r1, j.yBase + img * j.yImgStride + 4 * r0 * j.outW, j.ldc, s);
+}
+
+function convPairChunk(kx: KernelExports, j: ConvPairJob, idx: number, s: ThreadScratch): void {
+  const [img, r0, r1] = chunkRows(j, idx);
+  const t = s.bp + j.tOffset;
+  directRows(kx, j, chunkInput(kx, j, img, r0, r1, s), r0, r1, t, j.tStride, s);
+  // The second layer: m2 x m (pointwise weights) times the chunk's m x nc activations in t.
+  const nc = (r1 - r0) * j.outW;
+  const y = j.yBase + img * j.yImgStride + 4 * r0 * j.outW;
+  const { m, m2, kcBlock, mcBlock, mPad2, ldc } = j;
+  for (let k0 = 0; k0 < m; k0 += kcBlock) {
+    const kc = Math.min(kcBlock, m - k0);
+    const first = k0 === 0;
+    let flags = first ? j.flags2 : EpilogueFlag.accumulate;
+    if (j.relu2 && k0 + kc >= m) flags |= EpilogueFlag.relu;
+    for (let i0 = 0; i0 < m2; i0 += mcBlock) {
+      kx.macro_direct(j.ap2 + 4 * (mPad2 * k0 + i0 * kc), t, y + i0 * ldc, Math.min(mcBlock, m2 - i0), nc, kc, ldc, 1, first ? 0 : 1,
+        flags, j.bias2 + 4 * i0, s.tile, j.kOff2 + 4 * k0);
+    }
+  }
+}
+
+function convM1Chunk(kx: KernelExports, j: ConvM1Job, idx: number, s: ThreadScratch): void {
+  const [img, r0, r1] = chunkRows(j, idx);
   const x = chunkInput(kx, j, img, r0, r1, s);
   const y = j.yBase + img * j.yImgStride;
   for (let r = r0; r < r1; r++) {

@@ -4,6 +4,7 @@
  * shapes only.
  */
 import type { Backend } from '../../lib/backend/backend.js';
+import { checkConvPair } from '../../lib/kernels/conv_info.js';
 import { naiveConv2d, naiveConv2dBackpropFilter, naiveConv2dBackpropInput, naiveGemm } from './naive.js';
 
 export function createNaiveBackend(): Backend {
@@ -21,6 +22,12 @@ export function createNaiveBackend(): Backend {
     },
     conv2d(y, x, w, bias, info, relu) {
       y.set(naiveConv2d(x, w, bias, info, relu));
+      return y;
+    },
+    conv2dPair(y, x, first, second) {
+      checkConvPair(first.info, second.info);
+      const mid = Float32Array.from(naiveConv2d(x, first.w, first.bias, first.info, first.relu));
+      y.set(naiveConv2d(mid, second.w, second.bias, second.info, second.relu));
       return y;
     },
     conv2dBackpropInput(dx, dy, w, info) {

@@ -226,6 +226,79 @@ describe('wasm-simd backend: conv2d and its gradients', () => {
   });
 });
 
+describe('wasm-simd backend: conv2dPair', () => {
+  let be: Backend;
+  let js: Backend;
+  before(() => {
+    be = createWasmBackend();
+    js = createJsBackend();
+  });
+  after(() => be.dispose());
+
+  /** first, then a pointwise second layer: [x shape, first w shape, padding, mode, second's outC]. */
+  const cases: [[number, number, number, number], [number, number, number, number], Padding, PaddingMode, number][] = [
+    // Fused (first layer reads B in place): banded replicate padding, several chunks per image, batch 2.
+    [[2, 1, 70, 72], [64, 1, 9, 9], 'same', 'replicate', 32],
+    // Fused, unpadded, edge panels (rows of 59), second layer wider than MC (40 rows of A).
+    [[1, 3, 60, 63], [16, 3, 5, 5], 'valid', 'zeros', 40],
+    // Fused, 300 intermediate channels: the second layer reduces over two k blocks.
+    [[1, 2, 9, 64], [300, 2, 3, 3], 'same', 'zeros', 5],
+    // Not fused (rows of 20 pack B): two conv2d calls.
+    [[2, 1, 20, 20], [8, 1, 3, 3], 'same', 'zeros', 4],
+  ];
+  let seed = 500;
+  for (const [xs, ws, padding, mode, outC2] of cases) {
+    it(`x=[${xs.join(',')}] w=[${ws.join(',')}] ${padding}/${mode} then 1x1 -> ${outC2}: two conv2d calls' bits`, () => {
+      const a = convInfo(xs, ws, padding, mode);
+      const b = convInfo([a.batch, a.outC, a.outH, a.outW], [outC2, a.outC, 1, 1], 'valid');
+      const x = randomFloat32(xs.reduce((p, q) => p * q, 1), seed++);
+      const w1 = randomFloat32(ws.reduce((p, q) => p * q, 1), seed++);
+      const b1 = randomFloat32(a.outC, seed++);
+      const w2 = randomFloat32(outC2 * a.outC, seed++);
+      const b2 = randomFloat32(outC2, seed++);
+      const midLen = a.batch * a.outC * a.outH * a.outW;
+      const yLen = b.batch * outC2 * b.outH * b.outW;
+      for (const [bias1, bias2, relu2] of [[b1, b2, true], [null, null, false]] as const) {
+        const mid = new Float32Array(midLen);
+        const want = new Float32Array(yLen);
+        be.conv2d(mid, x, w1, bias1, a, true);
+        be.conv2d(want, mid, w2, bias2, b, relu2);
+        const first = { w: w1, bias: bias1, info: a, relu: true };
+        const second = { w: w2, bias: bias2, info: b, relu: relu2 };
+        const got = new Float32Array(yLen).fill(NaN);
+        expect(be.conv2dPair(got, x, first, second)).to.equal(got);
+        expect(Array.from(got)).to.deep.equal(Array.from(want));
+        // In place on alloc() buffers, and on the js backend (its own two conv2d calls' bits).
+        const y2 = be.alloc(yLen);
+        be.conv2dPair(y2, inBackend(be, x), { ...first, w: inBackend(be, w1) }, { ...second, w: inBackend(be, w2) });
+        expect(Array.from(y2)).to.deep.equal(Array.from(want));
+        const midJ = new Float32Array(midLen);
+        const wantJ = new Float32Array(yLen);
+        js.conv2d(midJ, x, w1, bias1, a, true);
+        js.conv2d(wantJ, midJ, w2, bias2, b, relu2);
+        const gotJ = js.conv2dPair(new Float32Array(yLen), x, first, second);
+        expect(Array.from(gotJ)).to.deep.equal(Array.from(wantJ));
+      }
+    });
+  }
+
+  it('rejects a second layer that is not pointwise or does not read the first one\'s output', () => {
+    const a = convInfo([1, 1, 8, 8], [4, 1, 3, 3], 'same', 'zeros');
+    const first = { w: new Float32Array(36), bias: null, info: a, relu: true };
+    const notPointwise = convInfo([1, 4, 8, 8], [2, 4, 3, 3], 'same', 'zeros');
+    const wrongIn = convInfo([1, 5, 8, 8], [2, 5, 1, 1], 'valid');
+    for (const backend of [be, js]) {
+      expect(() => backend.conv2dPair(new Float32Array(128), new Float32Array(64), first,
+        { w: new Float32Array(72), bias: null, info: notPointwise, relu: false })).to.throw(ShapeError, /1x1 without padding/);
+      expect(() => backend.conv2dPair(new Float32Array(128), new Float32Array(64), first,
+        { w: new Float32Array(10), bias: null, info: wrongIn, relu: false })).to.throw(ShapeError, /reads \[1, 5, 8, 8\]/);
+    }
+    const b = convInfo([1, 4, 8, 8], [2, 4, 1, 1], 'valid');
+    expect(() => be.conv2dPair(new Float32Array(128), new Float32Array(64), first, { w: new Float32Array(7), bias: null, info: b, relu: false }))
+      .to.throw(ShapeError, /second w has 7/);
+  });
+});
+
 describe('wasm-simd backend: reluBackward', () => {
   let be: Backend;
   const js = createJsBackend();

@@ -79,6 +79,16 @@ describe('wasm-simd backend: 2 threads', () => {
     });
   }
 
+  it('conv2dPair (9x9 replicate then 1x1, several chunks per image) is identical to 1 thread', () => {
+    const a = convInfo([2, 1, 70, 72], [64, 1, 9, 9], 'same', 'replicate');
+    const b = convInfo([2, 64, 70, 72], [32, 64, 1, 1], 'valid');
+    const x = randomFloat32(2 * 70 * 72, 11);
+    const first = { w: randomFloat32(64 * 81, 12), bias: randomFloat32(64, 13), info: a, relu: true };
+    const second = { w: randomFloat32(32 * 64, 14), bias: randomFloat32(32, 15), info: b, relu: true };
+    const n = 2 * 32 * 70 * 72;
+    same(two.conv2dPair(new Float32Array(n), x, first, second), one.conv2dPair(new Float32Array(n), x, first, second), 'y');
+  });
+
   it('reluBackward over 300001 floats (in place, many chunks) is identical to 1 thread', () => {
     const n = 300001;
     const y = randomFloat32(n, 11);

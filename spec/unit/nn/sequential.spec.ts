@@ -7,6 +7,7 @@ import { netGeometry } from '../../../lib/nn/geometry.js';
 import type { LayerSpec, LayerWeights } from '../../../lib/weights/types.js';
 import { createNaiveBackend } from '../../helpers/naive_backend.js';
 import { createJsBackend } from '../../../lib/backend/js.js';
+import { createWasmBackend } from '../../../lib/backend/wasm.js';
 import { refForward } from '../../helpers/ref_forward.js';
 
 const spec = (k: number, cin: number, cout: number, padding: 'valid' | 'same', paddingMode: 'zeros' | 'replicate', activation: 'relu' | 'linear'): LayerSpec =>
@@ -187,5 +188,42 @@ describe('nn/initLayers', () => {
     expect(a[0]!.bias.every((v) => v === 0)).to.equal(true);
     expect(() => initLayers(specs, { std: [0.1] })).to.throw(ValueError, /2 layers but 1/);
     expect(() => initLayers(specs, { std: -1 })).to.throw(ValueError, /std/);
+  });
+});
+
+describe('nn/Sequential inference on wasm-simd', () => {
+  it('runs a layer and the pointwise one after it as one conv2dPair call, with layer-by-layer conv2d bits', () => {
+    const be = createWasmBackend();
+    try {
+      const specs = [spec(9, 1, 64, 'same', 'replicate', 'relu'), spec(1, 64, 32, 'same', 'replicate', 'relu'),
+        spec(5, 32, 1, 'same', 'replicate', 'linear')];
+      const layers = randomLayers(specs, 7, 0.1);
+      const net = new Sequential(layers, be);
+      const [h, w] = [40, 72];
+      const x = randomInput(2 * h * w, 8);
+      let pairs = 0;
+      const conv2dPair = be.conv2dPair.bind(be);
+      const counted = Object.create(be) as Backend;
+      counted.conv2dPair = (...args) => {
+        pairs++;
+        return conv2dPair(...args);
+      };
+      const fused = new Sequential(layers, counted).forward(x, 2, h, w).data.slice();
+      expect(pairs).to.equal(1);
+      let cur = x;
+      let [ch, cw] = [h, w];
+      for (const l of net.layers) {
+        const info = l.info(2, ch, cw);
+        const y = new Float32Array(2 * info.outC * info.outH * info.outW);
+        l.forward(y, cur, info);
+        [cur, ch, cw] = [y, info.outH, info.outW];
+      }
+      expect(Array.from(fused)).to.deep.equal(Array.from(cur));
+      // Training keeps every activation: no fusion.
+      new Sequential(layers, counted).forward(x, 2, h, w, { train: true });
+      expect(pairs).to.equal(1);
+    } finally {
+      be.dispose();
+    }
   });
 });
