@@ -16,7 +16,7 @@ export type { WasmBackendOptions } from './wasm.js';
 export { createJsBackend } from './js.js';
 export type { SpawnWasmWorker, WasmWorkerHandle, WasmWorkerInit } from '../wasm/pool.js';
 export { runWasmWorker } from '../wasm/pool.js';
-export type { Backend, BackendName } from './backend.js';
+export type { Backend, BackendName, ConvStep } from './backend.js';
 
 /** Options of {@link createBackend}. */
 export interface CreateBackendOptions {

@@ -11,14 +11,8 @@ import { EpilogueFlag, type KernelExports } from './kernels.js';
 
 export const JobKind = { gemm: 1, convM1: 2, pad: 3, filterTaps: 4, rowGemm: 5, reluGrad: 6, packA: 7, convDirect: 8, convPair: 9 } as const;
 
-/**
- * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
- * Chunk = `chunkCols` columns of one image. B columns are gathered through offset tables
- * (`bColOff`: n entries, `bKOff`: k entries) from `bBase + img*bImgStride`.
- */
-export interface GemmJob {
-  kind: typeof JobKind.gemm;
-  total: number;
+/** The packed A operand of a GEMM-shaped job (m x k), reduced in k blocks of `kcBlock`, `mcBlock` rows per macro call. */
+export interface PackedA {
   /** Packed A: for each k block at k0, mPad*kc floats starting at ap + 4*mPad*k0, MR-row panels. */
   ap: number;
   mPad: number;
@@ -26,6 +20,16 @@ export interface GemmJob {
   k: number;
   kcBlock: number;
   mcBlock: number;
+}
+
+/**
+ * C = epilogue(A * B) over `nImg` independent images that share the packed A (conv: the weights).
+ * Chunk = `chunkCols` columns of one image. B columns are gathered through offset tables
+ * (`bColOff`: n entries, `bKOff`: k entries) from `bBase + img*bImgStride`.
+ */
+export interface GemmJob extends PackedA {
+  kind: typeof JobKind.gemm;
+  total: number;
   bBase: number;
   bImgStride: number;
   bKOff: number;
@@ -74,16 +78,9 @@ export interface BandPad {
  * `rowsPerChunk` output rows of one image, each reduced over the k blocks in the same order
  * whatever the thread.
  */
-export interface ConvDirectJob extends BandPad {
+export interface ConvDirectJob extends PackedA, BandPad {
   kind: typeof JobKind.convDirect;
   total: number;
-  /** Packed A, as in {@link GemmJob.ap}. */
-  ap: number;
-  mPad: number;
-  m: number;
-  k: number;
-  kcBlock: number;
-  mcBlock: number;
   xBase: number;
   xImgStride: number;
   xRowStride: number;
@@ -297,6 +294,15 @@ export function runChunk(kx: KernelExports, job: Job, idx: number, scratch: Thre
   }
 }
 
+/**
+ * Epilogue flags of the k block [k0, k0+kc) of a k-deep reduction: the first block writes C with
+ * `firstFlags`, later blocks accumulate onto it, and the last applies the ReLU when `relu`.
+ */
+function blockFlags(k0: number, kc: number, k: number, firstFlags: number, relu: number): number {
+  const flags = k0 === 0 ? firstFlags : EpilogueFlag.accumulate;
+  return relu && k0 + kc >= k ? flags | EpilogueFlag.relu : flags;
+}
+
 function gemmChunk(kx: KernelExports, j: GemmJob, idx: number, s: ThreadScratch): void {
   const img = Math.floor(idx / j.chunksPerImg);
   const j0 = (idx - img * j.chunksPerImg) * j.chunkCols;
@@ -307,10 +313,8 @@ function gemmChunk(kx: KernelExports, j: GemmJob, idx: number, s: ThreadScratch)
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = Math.min(kcBlock, k - k0);
     kx.pack_b(s.bp, bBase, j.bColOff + 4 * j0, nc, j.bKOff + 4 * k0, kc);
-    const first = k0 === 0;
-    let flags = first ? j.flags : EpilogueFlag.accumulate;
-    if (j.relu && k0 + kc >= k) flags |= EpilogueFlag.relu;
-    const beta = first ? j.beta : 1;
+    const flags = blockFlags(k0, kc, k, j.flags, j.relu);
+    const beta = k0 === 0 ? j.beta : 1;
     for (let i0 = 0; i0 < m; i0 += mcBlock) {
       const mc = Math.min(mcBlock, m - i0);
       kx.macro(j.ap + 4 * (mPad * k0 + i0 * kc), s.bp, cBase + i0 * ldc, mc, nc, kc, ldc, alpha, beta, flags,
@@ -349,10 +353,8 @@ function directRows(kx: KernelExports, j: Omit<ConvDirectJob, 'kind'>, x: number
   const { m, k, kcBlock, mcBlock, mPad, outW } = j;
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = Math.min(kcBlock, k - k0);
-    const first = k0 === 0;
-    let flags = first ? j.flags : EpilogueFlag.accumulate;
-    if (j.relu && k0 + kc >= k) flags |= EpilogueFlag.relu;
-    const beta = first ? 0 : 1;
+    const flags = blockFlags(k0, kc, k, j.flags, j.relu);
+    const beta = k0 === 0 ? 0 : 1;
     for (let r = r0; r < r1; r++) {
       for (let i0 = 0; i0 < m; i0 += mcBlock) {
         kx.macro_direct(j.ap + 4 * (mPad * k0 + i0 * kc), x + r * j.xRowStride, yRow0 + 4 * (r - r0) * outW + i0 * ldc,
@@ -383,11 +385,9 @@ function convPairChunk(kx: KernelExports, j: ConvPairJob, idx: number, s: Thread
   const { m, m2, kcBlock, mcBlock, mPad2, ldc } = j;
   for (let k0 = 0; k0 < m; k0 += kcBlock) {
     const kc = Math.min(kcBlock, m - k0);
-    const first = k0 === 0;
-    let flags = first ? j.flags2 : EpilogueFlag.accumulate;
-    if (j.relu2 && k0 + kc >= m) flags |= EpilogueFlag.relu;
+    const flags = blockFlags(k0, kc, m, j.flags2, j.relu2);
     for (let i0 = 0; i0 < m2; i0 += mcBlock) {
-      kx.macro_direct(j.ap2 + 4 * (mPad2 * k0 + i0 * kc), t, y + i0 * ldc, Math.min(mcBlock, m2 - i0), nc, kc, ldc, 1, first ? 0 : 1,
+      kx.macro_direct(j.ap2 + 4 * (mPad2 * k0 + i0 * kc), t, y + i0 * ldc, Math.min(mcBlock, m2 - i0), nc, kc, ldc, 1, k0 === 0 ? 0 : 1,
         flags, j.bias2 + 4 * i0, s.tile, j.kOff2 + 4 * k0);
     }
   }

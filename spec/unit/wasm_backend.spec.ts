@@ -134,7 +134,7 @@ function label(t: ConvCase): string {
   return `x=[${t.x.join(',')}] w=[${t.w.join(',')}] ${t.padding}/${t.mode}`;
 }
 
-describe('wasm-simd backend: conv2d and its gradients', () => {
+describe('wasm-simd backend: conv2d, conv2dPair and the gradients', () => {
   let be: Backend;
   let js: Backend;
   before(() => {
@@ -224,16 +224,8 @@ describe('wasm-simd backend: conv2d and its gradients', () => {
     expect(() => be.conv2d(new Float32Array(47), x, new Float32Array(54), null, info, false)).to.throw(ShapeError, /y has 47/);
     expect(() => be.conv2d(new Float32Array(48), x, new Float32Array(50), null, info, false)).to.throw(ShapeError, /w has 50/);
   });
-});
 
-describe('wasm-simd backend: conv2dPair', () => {
-  let be: Backend;
-  let js: Backend;
-  before(() => {
-    be = createWasmBackend();
-    js = createJsBackend();
-  });
-  after(() => be.dispose());
+  // ---- conv2dPair -------------------------------------------------------------------------------
 
   /** first, then a pointwise second layer: [x shape, first w shape, padding, mode, second's outC]. */
   const cases: [[number, number, number, number], [number, number, number, number], Padding, PaddingMode, number][] = [
@@ -246,9 +238,8 @@ describe('wasm-simd backend: conv2dPair', () => {
     // Not fused (rows of 20 pack B): two conv2d calls.
     [[2, 1, 20, 20], [8, 1, 3, 3], 'same', 'zeros', 4],
   ];
-  let seed = 500;
   for (const [xs, ws, padding, mode, outC2] of cases) {
-    it(`x=[${xs.join(',')}] w=[${ws.join(',')}] ${padding}/${mode} then 1x1 -> ${outC2}: two conv2d calls' bits`, () => {
+    it(`conv2dPair x=[${xs.join(',')}] w=[${ws.join(',')}] ${padding}/${mode} then 1x1 -> ${outC2}: two conv2d calls' bits`, () => {
       const a = convInfo(xs, ws, padding, mode);
       const b = convInfo([a.batch, a.outC, a.outH, a.outW], [outC2, a.outC, 1, 1], 'valid');
       const x = randomFloat32(xs.reduce((p, q) => p * q, 1), seed++);
@@ -282,7 +273,7 @@ describe('wasm-simd backend: conv2dPair', () => {
     });
   }
 
-  it('rejects a second layer that is not pointwise or does not read the first one\'s output', () => {
+  it('conv2dPair rejects a second layer that is not pointwise or does not read the first one\'s output', () => {
     const a = convInfo([1, 1, 8, 8], [4, 1, 3, 3], 'same', 'zeros');
     const first = { w: new Float32Array(36), bias: null, info: a, relu: true };
     const notPointwise = convInfo([1, 4, 8, 8], [2, 4, 3, 3], 'same', 'zeros');
