@@ -6,11 +6,17 @@
  *   of it: the A operands here are weights or gradients, a few MB at most); B is packed per chunk of
  *   columns (NC) and per k block (KC) into NR-column panels; the micro-kernel keeps an MR x NR tile
  *   in registers. m = 1 (and beta = 0, B not transposed) streams B's rows instead (axpy_rows).
- * - conv2d: im2col + GEMM where im2col never exists as a matrix: the B packing gathers the patch
- *   elements through offset tables straight from the (padded) image into the NR-column panels of
- *   one chunk. 'same' padding first copies the input into a padded buffer (zeros or replicate).
- *   A 1x1 convolution without padding packs the activations like a plain matrix. A single output
- *   channel (SRCNN's last layer) uses a dot-product kernel over image rows instead of GEMM.
+ * - conv2d: im2col + GEMM where im2col never exists as a matrix. Mostly the micro-kernel reads B
+ *   in place (macro_direct, one output row per call), gathering each depth through the im2col
+ *   offset table; 1x1 layers and narrow rows pack B instead, the packing gathering the patch
+ *   elements through offset tables straight into the NR-column panels of one chunk (see
+ *   readsInPlace). 'same' padding is done per chunk of rows into the thread's scratch (BandPad),
+ *   or, when that band does not fit, into a padded copy of the whole input first. A single output
+ *   channel (SRCNN's last layer) uses a dot-product kernel over image rows instead of GEMM, in
+ *   passes of M1_K_BLOCK depths.
+ * - conv2dPair: a convolution read in place and the pointwise layer after it, chunk by chunk, the
+ *   intermediate rows staying in the thread's scratch (ConvPairJob); bit-identical to two conv2d
+ *   calls, which it falls back to when the first layer packs or the chunk does not fit.
  * - conv2dBackpropInput: the transposed convolution as a forward convolution of dy (zero-padded by
  *   k-1) with the flipped, in/out-swapped weights, giving the gradient of the padded input, then
  *   the padding is folded back (dropped for zeros, added onto the edge pixels for replicate).
