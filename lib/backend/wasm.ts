@@ -643,6 +643,17 @@ class WasmSimdBackend implements Backend {
     return info.kH * info.kW > 1 && Math.ceil(info.outW / nr) * nr <= info.outW * (1 + DIRECT_MAX_WASTE);
   }
 
+  /** Row-major m x k weights packed as A (MR-row panels, per KC block), and the padded row count. */
+  private packWeights(name: string, wPtr: number, m: number, k: number): { ap: number; mPad: number } {
+    const mPad = Math.ceil(m / this.spec.mr) * this.spec.mr;
+    return { ap: this.packA(name, wPtr, this.linearTable(m, k), m, mPad, this.linearTable(k, 1), k), mPad };
+  }
+
+  /** Output rows per chunk of a convolution that reads B in place: about NC pixels' worth. */
+  private directRowsPerChunk(info: ConvInfo): number {
+    return Math.max(1, Math.round(this.chunkCols(info.outH * info.outW, info.batch) / info.outW));
+  }
+
   /**
    * How a convolution job whose chunks are `rowsPerChunk` output rows reads a padded input: per
    * chunk into its thread's scratch ({@link BandPad}) when the band fits the scratch, otherwise from
@@ -673,7 +684,7 @@ class WasmSimdBackend implements Backend {
     const { batch, inC, outC, outH, outW, kH, kW } = a;
     if (outC === 1 || !this.readsInPlace(a)) return false;
     const pix = outH * outW;
-    const rowsPerChunk = Math.max(1, Math.round(this.chunkCols(pix, batch) / outW));
+    const rowsPerChunk = this.directRowsPerChunk(a);
     const wp = a.inW + a.padL + a.padR;
     const padded = a.padT + a.padL + a.padB + a.padR > 0;
     const tOffset = padded ? Math.ceil((inC * (rowsPerChunk + kH - 1) * wp) / 16) * 64 : 0;
@@ -685,11 +696,8 @@ class WasmSimdBackend implements Backend {
     // The scratch check above also makes any band fit, so rowInput pads per chunk.
     const { band, xp, kOff } = this.rowInput(xPtr, a, rowsPerChunk);
     const kConv = inC * kH * kW;
-    const { mr } = this.spec;
-    const mPad = Math.ceil(outC / mr) * mr;
-    const mPad2 = Math.ceil(outC2 / mr) * mr;
-    const ap = this.packA('conv.ap', w1, this.linearTable(outC, kConv), outC, mPad, this.linearTable(kConv, 1), kConv);
-    const ap2 = this.packA('conv.ap2', w2, this.linearTable(outC2, outC), outC2, mPad2, this.linearTable(outC, 1), outC);
+    const { ap, mPad } = this.packWeights('conv.ap', w1, outC, kConv);
+    const { ap: ap2, mPad: mPad2 } = this.packWeights('conv.ap2', w2, outC2, outC);
     const chunksPerImg = Math.ceil(outH / rowsPerChunk);
     this.run({
       kind: JobKind.convPair, total: batch * chunksPerImg, ap, mPad, m: outC, k: kConv, kcBlock: BLOCKING.kc, mcBlock: this.mcBlock,
@@ -715,17 +723,14 @@ class WasmSimdBackend implements Backend {
       const { band, xp, kOff } = this.rowInput(xPtr, info, rowsPerChunk);
       this.run({
         kind: JobKind.convM1, total: batch * chunksPerImg, xBase: xp, xImgStride: xImg, xRowStride: 4 * wp, kOff, kc: kConv,
-        kcBlock: M1_K_BLOCK,
-        w: wPtr, yBase: yPtr, yImgStride: 4 * pix, outH, outW, rowsPerChunk, chunksPerImg,
+        kcBlock: M1_K_BLOCK, w: wPtr, yBase: yPtr, yImgStride: 4 * pix, outH, outW, rowsPerChunk, chunksPerImg,
         biasValue: biasPtr === null ? 0 : this.heap.f32()[biasPtr >>> 2]!, relu: relu ? 1 : 0, ...band,
       });
       return;
     }
-    const { mr } = this.spec;
-    const mPad = Math.ceil(outC / mr) * mr;
+    const { ap, mPad } = this.packWeights('conv.ap', wPtr, outC, kConv);
     if (this.readsInPlace(info)) {
-      const ap = this.packA('conv.ap', wPtr, this.linearTable(outC, kConv), outC, mPad, this.linearTable(kConv, 1), kConv);
-      const rowsPerChunk = Math.max(1, Math.round(this.chunkCols(pix, batch) / outW));
+      const rowsPerChunk = this.directRowsPerChunk(info);
       const chunksPerImg = Math.ceil(outH / rowsPerChunk);
       const { band, xp, kOff } = this.rowInput(xPtr, info, rowsPerChunk);
       this.run({
@@ -742,7 +747,6 @@ class WasmSimdBackend implements Backend {
       const i = Math.floor(n / outW);
       return 4 * (i * wp + (n - i * outW));
     });
-    const ap = this.packA('conv.ap', wPtr, this.linearTable(outC, kConv), outC, mPad, this.linearTable(kConv, 1), kConv);
     const chunkCols = this.chunkCols(pix, batch);
     const chunksPerImg = Math.ceil(pix / chunkCols);
     this.run({

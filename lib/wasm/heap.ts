@@ -3,8 +3,10 @@
  *
  * Blocks are 64-byte aligned (a cache line; also v128-aligned). Freed blocks go to an address-sorted
  * free list and merge with their neighbours; a free block that reaches the top lowers the bump
- * pointer. When the top (plus {@link HEAP_READ_SLACK}) would pass the end of memory, the memory grows (at least by an eighth of its
- * size, up to its maximum: a memory never shrinks, so what a larger step over-allocates stays wasted). With a shared memory the SharedArrayBuffer grows in place, so views handed out
+ * pointer. When the top (plus {@link HEAP_READ_SLACK}) would pass the end of memory, the memory
+ * grows (at least by an eighth of its size, up to its maximum: a memory never shrinks, so what a
+ * larger step over-allocates stays wasted). With a shared memory the SharedArrayBuffer grows in
+ * place, so views handed out
  * earlier stay valid; every buffer object the memory has exposed is remembered, which is how
  * {@link WasmHeap.owns} recognises views created before a growth.
  */

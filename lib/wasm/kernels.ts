@@ -234,8 +234,9 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void 
     ['ap', direct ? 'bBase' : 'bp', 'c', 'mc', 'nc', 'kc', 'ldc', 'alpha', 'beta', 'flags', 'bias', 'tile'].map(P) as
     [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const kOff = direct ? P('kOff') : null;
-  const kp = f.local(i32, 'kp');
-  const kEnd = f.local(i32, 'kEnd');
+  // The k loop's moving pointer is b (packed) or kp, the depth-table entry (direct); it ends at `end`.
+  const kp = direct ? f.local(i32, 'kp') : null;
+  const end = f.local(i32, 'end');
   const jr = f.local(i32, 'jr');
   const ir = f.local(i32, 'ir');
   const nrEff = f.local(i32, 'nrEff');
@@ -243,7 +244,6 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void 
   const bpanel = f.local(i32, 'bpanel');
   const a = f.local(i32, 'a');
   const b = f.local(i32, 'b');
-  const k = f.local(i32, 'k');
   const cptr = f.local(i32, 'cptr');
   const row = f.local(i32, 'row');
   const trow = f.local(i32, 'trow');
@@ -259,28 +259,25 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void 
     f.get(flags).i32(flag).op('i32_and');
   };
 
+  if (direct) f.get(kOff!).get(kc).i32(2).op('i32_shl').op('i32_add').set(end);
   f.forRange(jr, 0, nc, nr, () => {
     // nrEff = min(nr, nc - jr); the B panel of columns jr.. starts at bp + jr*kc*4.
     f.get(nc).get(jr).op('i32_sub').set(nrEff);
     f.get(nrEff).i32(nr).op('i32_gt_s').if(() => f.i32(nr).set(nrEff));
-    if (direct) {
-      // Columns jr.. of B start 4*jr bytes after bBase at every depth.
-      f.get(bp).get(jr).i32(2).op('i32_shl').op('i32_add').set(bpanel);
-      f.get(kOff!).get(kc).i32(2).op('i32_shl').op('i32_add').set(kEnd);
-    } else {
-      f.get(bp).get(jr).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(bpanel);
-    }
+    // Columns jr.. of B start 4*jr bytes after bBase at every depth (direct), or at the panel jr*kc floats in.
+    if (direct) f.get(bp).get(jr).i32(2).op('i32_shl').op('i32_add').set(bpanel);
+    else f.get(bp).get(jr).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(bpanel);
     f.forRange(ir, 0, mc, mr, () => {
       f.get(mc).get(ir).op('i32_sub').set(mrEff);
       f.get(mrEff).i32(mr).op('i32_gt_s').if(() => f.i32(mr).set(mrEff));
       f.get(ap).get(ir).get(kc).op('i32_mul').i32(2).op('i32_shl').op('i32_add').set(a);
-      if (direct) f.get(kOff!).set(kp);
-      else f.get(bpanel).set(b).get(bpanel).get(kc).i32(4 * nr).op('i32_mul').op('i32_add').set(k);
+      if (direct) f.get(kOff!).set(kp!);
+      else f.get(bpanel).set(b).get(bpanel).get(kc).i32(4 * nr).op('i32_mul').op('i32_add').set(end);
       for (const r of acc) for (const x of r) zero(f, x);
       // The register tile: acc[r][q] += splat(A[r]) * B[4q..4q+3], once per k. The loop ends on a
       // pointer compare (a counter would be spilled by TurboFan).
       f.loop((top) => {
-        if (direct) f.get(bpanel).get(kp).mem('i32_load').op('i32_add').set(b);
+        if (direct) f.get(bpanel).get(kp!).mem('i32_load').op('i32_add').set(b);
         for (let q = 0; q < nv; q++) f.get(b).mem('v128_load', 16 * q).set(bv[q]!);
         for (let r = 0; r < mr; r++) f.get(a).mem('v128_load32_splat', 4 * r).set(av[r]!);
         for (let r = 0; r < mr; r++) {
@@ -290,8 +287,8 @@ function emitMacro(f: FunctionBuilder, spec: KernelSpec, direct: boolean): void 
           }
         }
         f.addTo(a, 4 * mr);
-        if (direct) f.addTo(kp, 4).get(kp).get(kEnd).op('i32_ne').brIf(top);
-        else f.addTo(b, 4 * nr).get(b).get(k).op('i32_ne').brIf(top);
+        if (direct) f.addTo(kp!, 4).get(kp!).get(end).op('i32_ne').brIf(top);
+        else f.addTo(b, 4 * nr).get(b).get(end).op('i32_ne').brIf(top);
       });
       f.get(c).get(ir).get(ldc).op('i32_mul').op('i32_add').get(jr).i32(2).op('i32_shl').op('i32_add').set(cptr);
       f.get(mrEff).i32(mr).op('i32_eq').get(nrEff).i32(nr).op('i32_eq').op('i32_and').if(
@@ -370,7 +367,6 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
   const accs = nvec === 0 ? [] : Array.from({ length: nvec }, (_, q) => f.local(v128, `m${nvec}acc${q}`));
   const wv = nvec === 0 ? f.local(f32, 'ws') : f.local(v128, `m${nvec}w`);
   const sacc = f.local(f32, `m${nvec}s`);
-  const sb = f.local(f32, `m${nvec}sb`);
   const scal = f.local(v128, `m${nvec}scal`);
   f.block((done) => {
     f.loop((top) => {
@@ -394,8 +390,8 @@ function emitM1Block(f: FunctionBuilder, nvec: number, l: { y: Local; x: Local; 
       });
       f.get(l.y).get(l.j).i32(2).op('i32_shl').op('i32_add').set(l.o);
       if (nvec === 0) {
-        f.get(l.accumulate).if(() => f.get(l.o).mem('f32_load').set(sb), () => f.get(l.bias).set(sb));
-        f.get(sacc).get(sb).op('f32_add').set(sacc);
+        // sacc += accumulate ? y[j] : bias (select keeps its first operand when the condition is non-zero).
+        f.get(sacc).get(l.o).mem('f32_load').get(l.bias).get(l.accumulate).op('select').op('f32_add').set(sacc);
         f.get(l.relu).if(() => f.f32(0).get(sacc).get(sacc).f32(0).op('f32_lt').op('select').set(sacc));
         f.get(l.o).get(sacc).mem('f32_store');
       } else {
